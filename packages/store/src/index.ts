@@ -1,1 +1,16 @@
-export {};
+export type { ScopeFn, StoreOptions } from './context.js';
+export { type Db, type OpenDbOptions, openDb, pgErrorInfo } from './db.js';
+export { createEntityTableSql, entityIndexes, type IndexDef } from './ddl.js';
+export { DataDirLockedError } from './drivers/lock.js';
+export type { AnalysedChange, EntityAnalysis, StoredEntity } from './entities.js';
+export { entityTable, isEntityKey, isFieldKey, isWorkspaceKey, workspaceSchema } from './ident.js';
+export { ensureWorkspace, type MigrateResult, migrate } from './migrate.js';
+export type { Migration } from './migrations/index.js';
+export { SqlParams } from './query/params.js';
+export type { HistoryEntry, ListOptions, ListResult, WriteOptions, WriteSource } from './records.js';
+export { MAX_BULK } from './records.js';
+export { foldSearchText, queryTokens, searchDocument, textTokens } from './search.js';
+export { createStore, type Store } from './store.js';
+export type { Principal } from './types.js';
+export { isUuid, uuidv7 } from './uuid.js';
+export { DEFAULT_WORKSPACE, type Workspace } from './workspaces.js';

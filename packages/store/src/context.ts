@@ -1,0 +1,96 @@
+/**
+ * Shared state of one store: the Db, the clock, and the entity-definition cache. The cache is only an
+ * optimisation that is safe to lose and safe with many processes: every use asks the database for
+ * the current version with one primary-key query, and the definition travels only when it changed.
+ */
+import { DomainError, type EntityDefinition, type Message } from '@formwork/metadata';
+import { type Db, pgErrorInfo } from './db.js';
+import { isEntityKey, isWorkspaceKey, workspaceSchema } from './ident.js';
+import type { SqlParams } from './query/params.js';
+import type { Principal } from './types.js';
+
+/**
+ * The permission hook: an SQL predicate over the record alias `t` limiting what `principal` may see
+ * and change. Every record read and write applies it. Today it is TRUE for everyone; the permissions
+ * issue supplies a real one through `createStore(db, { scope })`.
+ */
+export type ScopeFn = (principal: Principal, entity: EntityDefinition, p: SqlParams) => string;
+
+export const everyone: ScopeFn = () => 'TRUE';
+
+export interface StoreOptions {
+  now?: () => Date;
+  /** Time zone of new workspaces (and the fallback of old ones). Default Asia/Shanghai. */
+  timeZone?: string;
+  scope?: ScopeFn;
+}
+
+export interface LoadedEntity {
+  def: EntityDefinition;
+  version: number;
+  /** The workspace time zone. */
+  timeZone: string;
+}
+
+export interface StoreContext {
+  db: Db;
+  now: () => Date;
+  timeZone: string;
+  scope: ScopeFn;
+  loadEntity(db: Db, ws: string, key: string): Promise<LoadedEntity>;
+  forget(ws: string, key: string): void;
+}
+
+export function m(zh: string, en: string): Message {
+  return { 'zh-CN': zh, en };
+}
+
+/** Maps "schema does not exist" to WORKSPACE_NOT_FOUND; rethrows anything else. */
+export function mapMissingWorkspace(e: unknown, ws: string): never {
+  const info = pgErrorInfo(e);
+  if (info && (info.code === '3F000' || info.code === '42P01'))
+    throw new DomainError('WORKSPACE_NOT_FOUND', { workspace: ws });
+  throw e;
+}
+
+export function createContext(db: Db, opts: StoreOptions): StoreContext {
+  const cache = new Map<string, { version: number; def: EntityDefinition }>();
+  const timeZone = opts.timeZone ?? 'Asia/Shanghai';
+  return {
+    db,
+    now: opts.now ?? (() => new Date()),
+    timeZone,
+    scope: opts.scope ?? everyone,
+    forget: (ws, key) => cache.delete(`${ws}:${key}`),
+    async loadEntity(q: Db, ws: string, key: string): Promise<LoadedEntity> {
+      if (!isWorkspaceKey(ws)) throw new DomainError('WORKSPACE_NOT_FOUND', { workspace: ws });
+      if (!isEntityKey(key)) throw new DomainError('ENTITY_NOT_FOUND', { entity: key });
+      const ck = `${ws}:${key}`;
+      const cached = cache.get(ck);
+      let rows: { version: number; definition: EntityDefinition | null; tz: string | null }[];
+      try {
+        rows = await q.query(
+          `SELECT e.version, CASE WHEN e.version = $2 THEN NULL ELSE e.definition END AS definition,
+                  w.settings->>'timeZone' AS tz
+             FROM ${workspaceSchema(ws)}._entities e JOIN formwork.workspaces w ON w.key = $3
+            WHERE e.key = $1 AND e.deleted_at IS NULL`,
+          [key, cached?.version ?? -1, ws],
+        );
+      } catch (e) {
+        mapMissingWorkspace(e, ws);
+      }
+      const row = rows[0];
+      if (!row) {
+        cache.delete(ck);
+        throw new DomainError('ENTITY_NOT_FOUND', { entity: key });
+      }
+      let def: EntityDefinition;
+      if (row.definition === null && cached) def = cached.def;
+      else {
+        def = row.definition as EntityDefinition;
+        cache.set(ck, { version: row.version, def });
+      }
+      return { def, version: row.version, timeZone: row.tz ?? timeZone };
+    },
+  };
+}

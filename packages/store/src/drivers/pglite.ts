@@ -1,0 +1,113 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Db } from '../db.js';
+import { lockDataDir } from './lock.js';
+
+const JSON_OID = 114;
+const JSONB_OID = 3802;
+/** Like postgres.js: a jsonb parameter is always a JS value to stringify (PGlite passes strings raw). */
+const serializeJson = (x: unknown) => JSON.stringify(x);
+
+/**
+ * PGlite: PostgreSQL in-process, one session. PGlite's own mutex serialises work: a query outside a
+ * transaction waits until the open transaction ends, so statements never interleave with it.
+ */
+export async function openPglite(opts: {
+  dataDir?: string | undefined;
+  loadDataDir?: Blob | undefined;
+}): Promise<Db> {
+  const release = opts.dataDir ? lockDataDir(opts.dataDir) : () => {};
+  try {
+    const pg = await PGlite.create({
+      ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+      serializers: { [JSON_OID]: serializeJson, [JSONB_OID]: serializeJson },
+    });
+    return new PgliteDb(pg, release);
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+type Runner = Pick<Transaction, 'query' | 'exec'>;
+
+class PgliteDb implements Db {
+  readonly kind = 'pglite' as const;
+  constructor(
+    readonly pg: PGlite,
+    private readonly release: () => void,
+  ) {}
+
+  async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.pg.query<T>(text, params as unknown[])).rows;
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.pg.exec(script);
+  }
+
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    return this.pg.transaction((tx) => fn(new PgliteTxDb(tx, 1)));
+  }
+
+  /** A tarball of the data directory (test fixtures). */
+  dump(): Promise<Blob> {
+    return this.pg.dumpDataDir('none');
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (!this.pg.closed) await this.pg.close();
+    } finally {
+      this.release();
+    }
+  }
+}
+
+class PgliteTxDb implements Db {
+  readonly kind = 'pglite' as const;
+  private closed = false;
+  constructor(
+    private readonly tx: Runner,
+    private readonly depth: number,
+  ) {}
+
+  private check() {
+    if (this.closed) throw new Error('transaction handle used after its transaction ended');
+  }
+
+  async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    this.check();
+    return (await this.tx.query<T>(text, params as unknown[])).rows;
+  }
+
+  async exec(script: string): Promise<void> {
+    this.check();
+    await this.tx.exec(script);
+  }
+
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    this.check();
+    const name = `fw_sp_${this.depth}`;
+    await this.tx.query(`SAVEPOINT ${name}`);
+    const inner = new PgliteTxDb(this.tx, this.depth + 1);
+    try {
+      const result = await fn(inner);
+      await this.tx.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (e) {
+      await this.tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      throw e;
+    } finally {
+      inner.closed = true;
+    }
+  }
+
+  async close(): Promise<void> {
+    throw new Error('close() is not available on a transaction handle');
+  }
+}
+
+export function isPgliteDb(db: Db): db is Db & { dump(): Promise<Blob> } {
+  return db instanceof PgliteDb;
+}
