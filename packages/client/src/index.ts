@@ -1,1 +1,18 @@
-export {};
+export { ApiError, type ApiErrorBody, type FieldError } from './api-error.js';
+export {
+  type ApiTokenInfo,
+  type BulkResult,
+  type ChangeAnalysis,
+  type ClientOptions,
+  createClient,
+  type DuplicateMatch,
+  type EntityInfo,
+  type FormworkClient,
+  type HistoryEntry,
+  type ListOptions,
+  type LoginResult,
+  type Page,
+  type RecordData,
+  type User,
+  type Workspace,
+} from './client.js';

@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError, type Locale, toJsonSchema, toRecordSchema } from '@formwork/metadata';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { type AuthService, createAuth } from './auth.js';
+import { errorResponse } from './error-handler.js';
+import { localeFromHeader } from './locale.js';
+import { createJsonLogger, type Logger } from './logger.js';
+import type { EntitySchemas } from './openapi.js';
+import { type CompiledValidator, compileValidator } from './request-validation.js';
+import { type AnyRoute, type RouteRequest, toHonoPath } from './route.js';
+import { buildRoutes } from './routes.js';
+import { parseJsonSafe } from './safe-json.js';
+import { inlineComponentRefs, WORKSPACE_KEY } from './schemas.js';
+import type { AppEnv, DbPort, Principal, StorePort } from './types.js';
+
+export interface AppConfig {
+  /** Maximum JSON body (default 1 MiB). */
+  bodyLimitBytes?: number;
+  /** Maximum body of bulk routes (default 10 MiB). */
+  bulkBodyLimitBytes?: number;
+  /** Session lifetime in ms (default 7 days). */
+  tokenTtl?: number;
+  /** Login attempts per e-mail and per IP within the window (default 10 per 15 minutes). */
+  loginRateLimit?: { max: number; windowMs: number };
+  /**
+   * Take the client IP from X-Forwarded-For: `true` = one proxy in front (the last address is the client's),
+   * a number = that many proxies. Default: the socket address.
+   */
+  trustProxy?: boolean | number;
+}
+
+export interface CreateAppOptions {
+  store: StorePort;
+  /** The database (default: `store.db`). Auth and health use it directly. */
+  db?: DbPort;
+  logger?: Logger;
+  config?: AppConfig;
+  /** Record schemas for OpenAPI (default: metadata's toRecordSchema / toJsonSchema). */
+  schemas?: EntitySchemas;
+  /** The clock (tests move it to expire tokens and rate-limit windows). */
+  now?: () => Date;
+}
+
+export interface FormworkApp {
+  app: Hono<AppEnv>;
+  routes: readonly AnyRoute[];
+  auth: AuthService;
+}
+
+const REQUEST_ID = /^[\w-]{1,64}$/;
+const DEFAULTS = {
+  bodyLimitBytes: 1024 * 1024,
+  bulkBodyLimitBytes: 10 * 1024 * 1024,
+  tokenTtl: 7 * 24 * 3600 * 1000,
+  loginRateLimit: { max: 10, windowMs: 15 * 60 * 1000 },
+};
+
+function isJsonContentType(ct: string | undefined): boolean {
+  if (!ct) return false;
+  const type = ct.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+function fieldError(field: string, code: string, zh: string, en: string) {
+  return new DomainError('BAD_REQUEST', {}, [{ field, code, message: { 'zh-CN': zh, en } }]);
+}
+
+export function createApp(options: CreateAppOptions): FormworkApp {
+  const { store } = options;
+  const maybeDb = options.db ?? store.db;
+  if (!maybeDb) throw new Error('createApp: pass `db` or a store that exposes `db`');
+  const db: DbPort = maybeDb;
+  const logger = options.logger ?? createJsonLogger();
+  const now = options.now ?? (() => new Date());
+  const config = { ...DEFAULTS, ...options.config };
+  const auth = createAuth(db, { tokenTtlMs: config.tokenTtl, loginRateLimit: config.loginRateLimit }, now);
+
+  const clientIp = (c: Context<AppEnv>): string => {
+    const hops =
+      config.trustProxy === true ? 1 : typeof config.trustProxy === 'number' ? config.trustProxy : 0;
+    if (hops > 0) {
+      const chain = (c.req.header('x-forwarded-for') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const ip = chain[chain.length - hops] ?? chain[0];
+      if (ip) return ip.slice(0, 64);
+    }
+    try {
+      return getConnInfo(c).remote.address ?? 'unknown';
+    } catch {
+      return 'unknown'; // app.request() in tests has no socket
+    }
+  };
+
+  const routes = buildRoutes({
+    store,
+    db,
+    auth,
+    schemas: options.schemas ?? { record: (e) => toRecordSchema(e), input: (e) => toJsonSchema(e) },
+    clientIp,
+    bulkBodyLimitBytes: config.bulkBodyLimitBytes,
+  });
+
+  const app = new Hono<AppEnv>();
+
+  // Request id, locale and the one log line per request.
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const given = c.req.header('x-request-id');
+    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    c.set('requestId', requestId);
+    c.set('locale', localeFromHeader(c.req.header('accept-language')));
+    c.header('X-Request-Id', requestId);
+    await next();
+    if (!c.res.headers.has('X-Request-Id')) {
+      try {
+        c.res.headers.set('X-Request-Id', requestId);
+      } catch {
+        // immutable headers (a proxied response): leave them
+      }
+    }
+    logger.info({
+      msg: 'request',
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 100) / 100,
+      requestId,
+      userId: c.get('principal')?.userId ?? null,
+    });
+  });
+
+  for (const route of routes) mount(app, route);
+
+  app.notFound((c) => errorResponse(c, new DomainError('NOT_FOUND', { path: c.req.path }), logger));
+  app.onError((err, c) => errorResponse(c, err, logger));
+
+  function mount(hono: Hono<AppEnv>, route: AnyRoute): void {
+    const validate = {
+      params: route.params ? compileValidator(inline(route.params), 'params') : undefined,
+      query: route.query ? compileValidator(inline(route.query), 'query') : undefined,
+      body: route.body ? compileValidator(inline(route.body), 'body') : undefined,
+    } satisfies Record<string, CompiledValidator | undefined>;
+    const limit = route.bodyLimitBytes ?? config.bodyLimitBytes;
+    const handlers = [
+      bodyLimit({
+        maxSize: limit,
+        onError: () => {
+          throw new DomainError('PAYLOAD_TOO_LARGE', { limitBytes: limit });
+        },
+      }),
+      async (c: Context<AppEnv>) => {
+        const locale: Locale = c.get('locale');
+        const requestId = c.get('requestId');
+        // 1. Workspace header shape (cheap, before touching the database).
+        let ws = 'default';
+        if (route.workspace) {
+          ws = c.req.header('x-workspace') ?? 'default';
+          if (!WORKSPACE_KEY.test(ws)) {
+            throw fieldError(
+              'X-Workspace',
+              'pattern',
+              'X-Workspace 不是合法的工作区标识',
+              'X-Workspace is not a valid workspace key',
+            );
+          }
+        }
+        // 2. Authentication (+ workspace existence in the same round-trip).
+        let principal: Principal | undefined;
+        let workspaceExists: boolean | undefined;
+        if (route.auth === 'user') {
+          const header = c.req.header('authorization');
+          const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+          if (!m?.[1]) throw new DomainError('UNAUTHENTICATED');
+          const who = await auth.authenticate(m[1], ws);
+          principal = who.principal;
+          workspaceExists = who.workspaceExists;
+          c.set('principal', who.principal);
+          if (who.sessionId) c.set('sessionId', who.sessionId);
+          if (route.admin && !principal.isAdmin) throw new DomainError('FORBIDDEN');
+        }
+        // 3. Inputs.
+        const params = validate.params ? validate.params({ ...c.req.param() }) : {};
+        const query = validate.query ? validate.query({ ...c.req.query() }) : {};
+        let body: unknown;
+        if (validate.body) {
+          if (!isJsonContentType(c.req.header('content-type')))
+            throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
+          const text = await c.req.text();
+          if (text.trim() === '') throw new DomainError('INVALID_JSON', { detail: 'empty body' });
+          body = validate.body(parseJsonSafe(text));
+        }
+        // 4. The workspace must exist.
+        if (route.workspace) {
+          if (workspaceExists === undefined) {
+            const rows = await db.query<{ ok: boolean }>(
+              'select exists (select 1 from formwork.workspaces where key = $1) as ok',
+              [ws],
+            );
+            workspaceExists = rows[0]?.ok === true;
+          }
+          if (!workspaceExists) throw new DomainError('WORKSPACE_NOT_FOUND', { workspace: ws });
+        }
+        const req: RouteRequest<unknown, unknown, unknown> = {
+          c,
+          params,
+          query,
+          body,
+          // On auth 'none' routes there is no user; handlers of those routes do not read it.
+          principal: principal ?? { userId: '', isAdmin: false, roles: [], departmentIds: [] },
+          ws,
+          requestId,
+          locale,
+        };
+        const result = await route.handler(req);
+        if (result instanceof Response) return result;
+        for (const [k, v] of Object.entries(result.headers ?? {})) c.header(k, v);
+        const status = result.status ?? 200;
+        if (status === 204 || result.body === undefined) return c.body(null, status === 200 ? 204 : status);
+        return c.json(result.body as object, status);
+      },
+    ] as const;
+    hono.on(route.method, toHonoPath(route.path), ...handlers);
+  }
+
+  return { app, routes, auth };
+}
+
+function inline(schema: Record<string, unknown>): Record<string, unknown> {
+  return inlineComponentRefs(schema) as Record<string, unknown>;
+}
