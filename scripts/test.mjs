@@ -2,17 +2,15 @@
 // The whole test suite: typecheck, lint, every package's tests (through turbo), then one closing line
 // `N passed, N failed` summed from each package's vitest JSON report.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env }).status ?? 1;
-const workspaces = ['packages', 'apps', 'templates', 'bench']
-  .flatMap((d) => {
-    const p = join(root, d);
-    if (!existsSync(p)) return [];
-    return existsSync(join(p, 'package.json')) ? [p] : spawnSync('ls', [p]).stdout.toString().split('\n').filter(Boolean).map((n) => join(p, n));
-  })
+const run = (cmd, args) =>
+  spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env }).status ?? 1;
+const workspaces = ['packages', 'apps', 'templates']
+  .flatMap((d) => (existsSync(join(root, d)) ? readdirSync(join(root, d)).map((n) => join(root, d, n)) : []))
+  .concat([join(root, 'bench')])
   .filter((p) => existsSync(join(p, 'package.json')));
 for (const w of workspaces) rmSync(join(w, '.test-report.json'), { force: true });
 
@@ -20,7 +18,6 @@ let failedSteps = 0;
 failedSteps += run('pnpm', ['exec', 'tsc', '-p', 'tsconfig.json']) === 0 ? 0 : 1;
 failedSteps += run('pnpm', ['exec', 'biome', 'check', '.']) === 0 ? 0 : 1;
 const turboArgs = ['exec', 'turbo', 'run', 'test', '--continue', '--concurrency=1', '--output-logs=new-only'];
-if (process.env.CI) turboArgs.push('--cache=local:r,remote:');
 failedSteps += run('pnpm', turboArgs) === 0 ? 0 : 1;
 
 let passed = 0;

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { readConfig } from './config.js';
+
+describe('readConfig', () => {
+  it('defaults to port 3000, ./data and the embedded database', () => {
+    const r = readConfig({}, '/srv/app');
+    expect(r.ok && r.config).toMatchObject({
+      port: 3000,
+      dataDir: '/srv/app/data',
+      adminEmail: 'admin@formwork.local',
+    });
+    expect(r.ok && r.config.databaseUrl).toBeUndefined();
+  });
+
+  it('reads PostgreSQL, data dir, admin and time zone from the environment', () => {
+    const r = readConfig(
+      {
+        PORT: '8080',
+        DATABASE_URL: 'postgres://u@db/formwork',
+        FORMWORK_DATA_DIR: '/var/lib/formwork',
+        FORMWORK_ADMIN_EMAIL: 'Boss@Example.com',
+        FORMWORK_ADMIN_PASSWORD: 'correct horse',
+        FORMWORK_TIMEZONE: 'Asia/Shanghai',
+      },
+      '/',
+    );
+    expect(r).toEqual({
+      ok: true,
+      config: {
+        port: 8080,
+        host: '0.0.0.0',
+        databaseUrl: 'postgres://u@db/formwork',
+        dataDir: '/var/lib/formwork',
+        adminEmail: 'boss@example.com',
+        adminPassword: 'correct horse',
+        timeZone: 'Asia/Shanghai',
+        log: 'info',
+      },
+    });
+  });
+
+  it('names every invalid variable instead of starting', () => {
+    const r = readConfig(
+      {
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        FORMWORK_ADMIN_PASSWORD: 'short',
+        FORMWORK_TIMEZONE: 'Mars/Olympus',
+        FORMWORK_LOG: 'loud',
+        FORMWORK_ADMIN_EMAIL: 'not-an-email',
+      },
+      '/',
+    );
+    expect(r.ok).toBe(false);
+    const text = r.ok ? '' : r.errors.join('\n');
+    for (const name of [
+      'PORT',
+      'DATABASE_URL',
+      'FORMWORK_ADMIN_PASSWORD',
+      'FORMWORK_TIMEZONE',
+      'FORMWORK_LOG',
+      'FORMWORK_ADMIN_EMAIL',
+    ]) {
+      expect(text).toContain(name);
+    }
+  });
+});

@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  adminEmail: string;
+  adminPassword?: string;
+  timeZone: string;
+  log: 'info' | 'warn' | 'error' | 'silent';
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+const LOG_LEVELS = ['info', 'warn', 'error', 'silent'] as const;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads the configuration from the environment; every invalid variable is reported by name. */
+export function readConfig(env: NodeJS.ProcessEnv, cwd: string): ConfigResult {
+  const errors: string[] = [];
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    errors.push(`PORT must be 0–65535, got "${env.PORT}"`);
+  const log = (env.FORMWORK_LOG ?? 'info') as Config['log'];
+  if (!LOG_LEVELS.includes(log)) errors.push(`FORMWORK_LOG must be one of ${LOG_LEVELS.join(', ')}`);
+  const timeZone = env.FORMWORK_TIMEZONE || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  if (!isTimeZone(timeZone)) errors.push(`FORMWORK_TIMEZONE is not a known time zone: "${timeZone}"`);
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    errors.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const adminPassword = env.FORMWORK_ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    errors.push('FORMWORK_ADMIN_PASSWORD must have at least 8 characters');
+  }
+  const adminEmail = (env.FORMWORK_ADMIN_EMAIL || 'admin@formwork.local').trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+$/.test(adminEmail)) errors.push('FORMWORK_ADMIN_EMAIL is not an e-mail address');
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    config: {
+      port,
+      host: env.HOST || '0.0.0.0',
+      ...(databaseUrl ? { databaseUrl } : {}),
+      dataDir: resolve(cwd, env.FORMWORK_DATA_DIR || 'data'),
+      adminEmail,
+      ...(adminPassword ? { adminPassword } : {}),
+      timeZone,
+      log,
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { DomainError } from '@formwork/metadata';
+import { createApp, createJsonLogger, createServer, type Logger, silentLogger } from '@formwork/server';
+import { createStore, type Db, migrate, openDb } from '@formwork/store';
+import { type Config, readConfig } from './config.js';
+
+const HELP = `formwork — the Formwork low-code CRM platform
+
+Usage:
+  formwork start     migrate the database and serve the API on PORT (default 3000)
+  formwork migrate   apply pending database migrations and exit
+  formwork --help    show this help
+
+Environment: PORT, HOST, DATABASE_URL (PostgreSQL; default: embedded PGlite in FORMWORK_DATA_DIR=./data),
+FORMWORK_ADMIN_EMAIL, FORMWORK_ADMIN_PASSWORD, FORMWORK_TIMEZONE, FORMWORK_LOG (info|warn|error|silent).`;
+
+function makeLogger(config: Config): Logger {
+  if (config.log === 'silent') return silentLogger;
+  const base = createJsonLogger();
+  if (config.log === 'info') return base;
+  const rank = { info: 0, warn: 1, error: 2 };
+  const min = rank[config.log];
+  return {
+    info: (f) => (min <= 0 ? base.info(f) : undefined),
+    warn: (f) => (min <= 1 ? base.warn(f) : undefined),
+    error: (f) => base.error(f),
+  };
+}
+
+async function open(config: Config): Promise<Db> {
+  const db = await openDb(
+    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+  );
+  await migrate(db);
+  return db;
+}
+
+/** Creates the first admin when there is no user yet; a generated password is printed once. */
+async function ensureAdmin(
+  db: Db,
+  auth: ReturnType<typeof createApp>['auth'],
+  config: Config,
+  logger: Logger,
+) {
+  const [row] = await db.query<{ n: number | string }>('select count(*) as n from formwork.users');
+  if (Number(row?.n ?? 0) > 0) return;
+  const password = config.adminPassword ?? randomBytes(12).toString('base64url');
+  try {
+    await auth.createUser({ email: config.adminEmail, name: 'Admin', password, isAdmin: true });
+  } catch (e) {
+    if (e instanceof DomainError && e.code === 'UNIQUE_VIOLATION') return; // another process was first
+    throw e;
+  }
+  logger.info({ msg: 'admin created', email: config.adminEmail });
+  if (!config.adminPassword) {
+    process.stdout.write(
+      `\n  Formwork admin account created\n  e-mail:   ${config.adminEmail}\n  password: ${password}\n  (shown once — change it after logging in)\n\n`,
+    );
+  }
+}
+
+async function start(config: Config): Promise<void> {
+  const t0 = performance.now();
+  const logger = makeLogger(config);
+  const db = await open(config);
+  const store = createStore(db, { timeZone: config.timeZone });
+  await store.workspaces.ensureDefault();
+  const { app, auth } = createApp({ store, logger });
+  await ensureAdmin(db, auth, config, logger);
+  const server = await createServer(app, config.port, { hostname: config.host });
+  logger.info({
+    msg: 'formwork started',
+    url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${server.port}`,
+    database: db.kind,
+    ...(db.kind === 'pglite' ? { dataDir: config.dataDir } : {}),
+    ms: Math.round(performance.now() - t0),
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ msg: 'stopping', signal });
+    try {
+      await server.close();
+      await db.close();
+      process.exit(0);
+    } catch (e) {
+      logger.error({ msg: 'shutdown failed', error: String(e) });
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv[0] ?? 'start';
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  if (command !== 'start' && command !== 'migrate') {
+    console.error(`formwork: unknown command "${command}"\n\n${HELP}`);
+    return 2;
+  }
+  const parsed = readConfig(process.env, process.cwd());
+  if (!parsed.ok) {
+    for (const e of parsed.errors) console.error(`formwork: ${e}`);
+    return 2;
+  }
+  if (command === 'migrate') {
+    const db = await open(parsed.config);
+    await db.close();
+    console.log('formwork: database is up to date');
+    return 0;
+  }
+  await start(parsed.config);
+  return -1; // keeps running
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e: unknown) => {
+    console.error(`formwork: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,138 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestDb } from '@formwork/store/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(appDir, 'dist/formwork.js');
+const onPostgres = process.env.FORMWORK_TEST_DB === 'postgres';
+
+interface Started {
+  proc: ChildProcess;
+  url: string;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Started {
+  const proc = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, FORMWORK_LOG: 'info', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout?.on('data', (d) => {
+    out += d;
+  });
+  proc.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exit = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  return { proc, url: `http://127.0.0.1:${env.PORT}`, output: () => out, exit };
+}
+
+async function healthy(s: Started): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (s.proc.exitCode !== null) throw new Error(`formwork exited: ${s.output()}`);
+    try {
+      const res = await fetch(`${s.url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not yet listening
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`formwork never became healthy: ${s.output()}`);
+}
+
+let nextPort = 40_000 + Math.floor(Math.random() * 10_000);
+let dataDir: string;
+let dbEnv: NodeJS.ProcessEnv;
+let cleanup: () => Promise<void> = async () => {};
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['build.mjs'], { cwd: appDir, stdio: 'inherit' });
+  dataDir = mkdtempSync(join(tmpdir(), 'formwork-cli-'));
+  if (onPostgres) {
+    const db = await createTestDb();
+    dbEnv = { DATABASE_URL: db.url };
+    cleanup = () => db.close();
+  } else {
+    dbEnv = { DATABASE_URL: '', FORMWORK_DATA_DIR: dataDir };
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await cleanup();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('formwork start', () => {
+  it('creates the admin with a generated password printed once, serves the API and stops on SIGTERM', async () => {
+    const port = String(nextPort++);
+    const s = run(['start'], { ...dbEnv, PORT: port, FORMWORK_ADMIN_EMAIL: 'owner@acme.test' });
+    await healthy(s);
+    expect(await (await fetch(`${s.url}/api/health`)).json()).toEqual({ status: 'ok' });
+    const password = /password: (\S+)/.exec(s.output())?.[1];
+    expect(password).toBeDefined();
+    const login = await fetch(`${s.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@acme.test', password }),
+    });
+    expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    const created = await fetch(`${s.url}/api/entities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ key: 'customer', fields: [{ key: 'name', type: 'text', required: true }] }),
+    });
+    expect(created.status).toBe(201);
+    s.proc.kill('SIGTERM');
+    expect(await s.exit).toBe(0);
+
+    // Restart on the same database: the entity is still there and no new password is printed.
+    const again = run(['start'], { ...dbEnv, PORT: String(nextPort++) });
+    await healthy(again);
+    expect(again.output()).not.toMatch(/password:/);
+    const relogin = await fetch(`${again.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@acme.test', password }),
+    });
+    const { token: t2 } = (await relogin.json()) as { token: string };
+    const entity = await fetch(`${again.url}/api/entities/customer`, {
+      headers: { authorization: `Bearer ${t2}` },
+    });
+    expect(entity.status).toBe(200);
+
+    if (!onPostgres) {
+      // A second process on the same data directory is refused instead of corrupting it.
+      const second = run(['start'], { ...dbEnv, PORT: String(nextPort++) });
+      expect(await second.exit).not.toBe(0);
+      expect(second.output()).toMatch(/in use/i);
+    }
+    again.proc.kill('SIGTERM');
+    expect(await again.exit).toBe(0);
+  }, 120_000);
+
+  it('refuses invalid configuration, naming the variable', async () => {
+    const s = run(['start'], { ...dbEnv, PORT: 'eighty' });
+    expect(await s.exit).toBe(2);
+    expect(s.output()).toContain('PORT');
+  });
+
+  it('migrate applies migrations and exits 0', async () => {
+    const s = run(['migrate'], { ...dbEnv, PORT: '0' });
+    expect(await s.exit).toBe(0);
+    expect(s.output()).toContain('up to date');
+  }, 60_000);
+
+  it('unknown commands exit 2 with the help text', async () => {
+    const s = run(['frobnicate'], { PORT: '0' });
+    expect(await s.exit).toBe(2);
+    expect(s.output()).toContain('Usage');
+  });
+});
