@@ -6,8 +6,11 @@ import type { TestProjectInlineConfiguration, ViteUserConfig } from 'vitest/conf
  * database (`*.int.test.ts`) run on PGlite always and on PostgreSQL too when DATABASE_URL is set.
  * Each package writes `.test-report.json`, which `scripts/test.mjs` sums into `N passed, N failed`.
  */
-export function packageConfig(dir: string, opts: { timeoutMs?: number } = {}): ViteUserConfig {
-  const unit = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+export function packageConfig(
+  dir: string,
+  opts: { timeoutMs?: number; environment?: 'node' | 'happy-dom' } = {},
+): ViteUserConfig {
+  const unit = ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'];
   const integration = ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'];
   const projects: TestProjectInlineConfiguration[] = [
     { extends: true, test: { name: 'unit', include: unit, exclude: integration } },
@@ -22,6 +25,7 @@ export function packageConfig(dir: string, opts: { timeoutMs?: number } = {}): V
   return {
     test: {
       root: dir,
+      environment: opts.environment ?? 'node',
       projects,
       testTimeout: opts.timeoutMs ?? 30_000,
       hookTimeout: 60_000,

@@ -285,6 +285,13 @@ export function checkEntityFormulas(entity: EntityDefinition): Issue[] {
     fields.forEach((f, i) => {
       if (isFormula(f))
         issues.push(...checkOne(entity, f.formula as string, `fields.${i}.formula`, labelOf(f), undefined));
+      if (typeof f.visibleWhen === 'string') {
+        const owner: Message = {
+          'zh-CN': `${labelOf(f)['zh-CN']} 的显示条件`,
+          en: `the show rule of ${labelOf(f).en}`,
+        };
+        issues.push(...checkOne(entity, f.visibleWhen, `fields.${i}.visibleWhen`, owner, undefined));
+      }
       childList(f).forEach((c, j) => {
         if (isFormula(c)) {
           const owner: Message = {

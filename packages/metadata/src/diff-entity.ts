@@ -185,7 +185,9 @@ function diffField(
   if (
     !same(cur.description, next.description) ||
     !same(cur.ui, next.ui) ||
-    !same(cur.defaultValue, next.defaultValue)
+    !same(cur.defaultValue, next.defaultValue) ||
+    !same(cur.visibleWhen, next.visibleWhen) ||
+    !same(cur.fill, next.fill)
   ) {
     out.push({
       kind: 'changeDisplay',
@@ -437,12 +439,16 @@ export function diffEntity(current: EntityDefinition, next: EntityDefinition): C
   if (
     !same(current.label, next.label) ||
     !same(current.description, next.description) ||
-    current.titleField !== next.titleField
+    current.titleField !== next.titleField ||
+    !same(current.layout, next.layout)
   ) {
     changes.push({
       kind: 'changeEntity',
       classification: 'safe',
-      message: m('表单名称、说明或标题字段改变', 'Entity label, description or title field changed'),
+      message: m(
+        '表单名称、说明、标题字段或布局改变',
+        'Entity label, description, title field or layout changed',
+      ),
     });
   }
   if (!same(current.rules ?? [], next.rules ?? [])) {

@@ -3,6 +3,7 @@ import { newAjv } from './ajv.js';
 import { checkEntityFormulas } from './compute.js';
 import { I18N_TEXT_SCHEMA } from './field-types/field-type.js';
 import { FIELD_TYPE_NAMES, getFieldType, type JsonSchema, SYSTEM_FIELD_KEYS } from './field-types/index.js';
+import { checkFormLogic } from './form-logic.js';
 import type { EntityDefinition, FieldDefinition, Issue, Message, Result } from './types.js';
 
 /**
@@ -52,6 +53,7 @@ const COMMON_FIELD_PROPERTIES: Record<string, JsonSchema> = {
   dedupe: { type: 'boolean' },
   defaultValue: {},
   ui: { type: 'object' },
+  visibleWhen: { type: 'string', minLength: 1, maxLength: 4000 },
 };
 
 const ENTITY_SCHEMA: JsonSchema = {
@@ -78,6 +80,29 @@ const ENTITY_SCHEMA: JsonSchema = {
       },
     },
     titleField: { type: 'string', maxLength: 63 },
+    layout: {
+      type: 'object',
+      required: ['sections'],
+      properties: {
+        sections: {
+          type: 'array',
+          maxItems: 100,
+          items: {
+            type: 'object',
+            required: ['key', 'fields'],
+            properties: {
+              key: { type: 'string', pattern: FIELD_KEY_PATTERN },
+              label: I18N_TEXT_SCHEMA,
+              columns: { type: 'integer', enum: [1, 2, 3, 4] },
+              fields: { type: 'array', maxItems: 500, items: { type: 'string', maxLength: 63 } },
+              collapsed: { type: 'boolean' },
+            },
+            additionalProperties: false,
+          },
+        },
+      },
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 };
@@ -445,6 +470,7 @@ function checkEntity(entity: EntityDefinition): Issue[] {
       });
     }
   });
+  issues.push(...checkFormLogic(entity));
   if (entity.titleField !== undefined && !byKey.has(entity.titleField)) {
     issues.push({
       field: 'titleField',

@@ -91,6 +91,35 @@ export interface FieldDefinition {
   accept?: string[];
   /** Free UI hints (width, placeholder, section…), passed through to the UI schema. */
   ui?: Record<string, unknown>;
+  /**
+   * Show/hide rule (显隐规则): a formula over the record; the field is shown only while it is TRUE. A hidden
+   * field is not required and its value is not submitted. Top-level fields only.
+   */
+  visibleWhen?: string;
+  /** relation: data linkage (数据联动) — fields copied from the picked record when the relation changes. */
+  fill?: FieldFill[];
+}
+
+/** One data-linkage copy: the related record's field `from` → this record's (or subform row's) field `to`. */
+export interface FieldFill {
+  from: string;
+  to: string;
+}
+
+/** A titled group of fields on the form, laid out in 1–4 columns (one column on phones). */
+export interface FormSection {
+  key: string;
+  label?: I18nText;
+  columns?: 1 | 2 | 3 | 4;
+  /** Top-level field keys, in display order. */
+  fields: string[];
+  /** Shown folded until opened. */
+  collapsed?: boolean;
+}
+
+/** The form layout of an entity; fields in no section come first, in definition order. */
+export interface FormLayout {
+  sections: FormSection[];
 }
 
 /** A rule across fields: `formula` must evaluate to true, otherwise `message` is reported on `field`. */
@@ -111,6 +140,8 @@ export interface EntityDefinition {
   rules?: EntityRule[];
   /** The field shown as the record's title (default: the first text field). */
   titleField?: string;
+  /** Sections and columns of the form (display only). */
+  layout?: FormLayout;
 }
 
 /** A system field every record has. */

@@ -16,6 +16,11 @@ export interface ValidateOptions {
    * re-validating a stored record that already holds computed values.
    */
   allowComputed?: boolean;
+  /**
+   * Fields hidden by their show/hide rule (`hiddenFields(entity, data, ctx)`): not required, and their
+   * values are dropped.
+   */
+  hidden?: readonly string[];
 }
 
 export interface CompiledEntity {
@@ -258,12 +263,14 @@ function compileUncached(entity: EntityDefinition): CompiledEntity {
     }
     const issues: Issue[] = [];
     const out: Record<string, unknown> = {};
+    const hidden = new Set(opts.hidden ?? []);
     for (const key of Object.keys(data)) {
       const field = fields.get(key);
       if (!field) {
         issues.push({ field: key, code: 'unknownField', message: validationMessages.unknownField(key) });
         continue;
       }
+      if (hidden.has(key)) continue;
       const type = getFieldType(field.type);
       if (type?.computed) {
         if (!opts.allowComputed) {
@@ -280,7 +287,7 @@ function compileUncached(entity: EntityDefinition): CompiledEntity {
     }
     if (opts.mode === 'create') {
       for (const field of entity.fields) {
-        if (!field.required || getFieldType(field.type)?.computed) continue;
+        if (!field.required || getFieldType(field.type)?.computed || hidden.has(field.key)) continue;
         if (!Object.hasOwn(data, field.key)) {
           issues.push({
             field: field.key,

@@ -75,13 +75,26 @@ export const relationType = defineFieldType({
       target: { type: 'string', pattern: ENTITY_KEY },
       multiple: { type: 'boolean' },
       max: { type: 'integer', minimum: 1, maximum: 1000 },
+      fill: {
+        type: 'array',
+        maxItems: 50,
+        items: {
+          type: 'object',
+          required: ['from', 'to'],
+          properties: {
+            from: { type: 'string', pattern: FIELD_KEY },
+            to: { type: 'string', pattern: FIELD_KEY },
+          },
+          additionalProperties: false,
+        },
+      },
     },
   },
   schema: (f) =>
     isMultiple(f) ? { type: 'array', items: UUID, uniqueItems: true, maxItems: f.max ?? 1000 } : UUID,
   itemSchema: () => UUID,
   widget: 'relation',
-  uiOptions: (f) => ({ target: f.target, multiple: isMultiple(f) }),
+  uiOptions: (f) => ({ target: f.target, multiple: isMultiple(f), ...(f.fill ? { fill: f.fill } : {}) }),
   normalise: (v, f) => (isMultiple(f) ? idList(v) : lowerId(v)),
   normaliseItem: lowerId,
   operators: ['eq', 'ne', 'in', 'nin', 'contains', 'isEmpty', 'isNotEmpty'],
