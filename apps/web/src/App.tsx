@@ -1,0 +1,187 @@
+import type { User } from '@formwork/client';
+import type { Locale } from '@formwork/metadata';
+import { App as AntApp, ConfigProvider, Grid, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { I18nextProvider } from 'react-i18next';
+import { ApiError, createApi, loadSession, type Me, type Session, saveSession } from './api.js';
+import { AppContext, type AppState, type EntityInfo } from './context.js';
+import { createAppI18n, initialLocale, saveLocale } from './i18n.js';
+import { HomePage } from './pages/HomePage.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { RecordPage } from './pages/RecordPage.js';
+import { RecordsPage } from './pages/RecordsPage.js';
+import { Shell } from './pages/Shell.js';
+import { matchPath, navigate, useLocation } from './router.js';
+
+// The designer is a separate chunk: staff who only fill forms never download it.
+const DesignerPage = lazy(() => import('./pages/DesignerPage.js'));
+
+/** Providers: language (i18next + antd locale), theme, and the session. */
+export function Root(): ReactNode {
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const [i18n] = useState(() => createAppI18n(locale)); // one instance; the language changes in place
+  const setLocale = useCallback(
+    (l: Locale) => {
+      saveLocale(l);
+      void i18n.changeLanguage(l);
+      document.documentElement.lang = l;
+      setLocaleState(l);
+    },
+    [i18n],
+  );
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+  return (
+    <I18nextProvider i18n={i18n}>
+      <ConfigProvider
+        locale={locale === 'zh-CN' ? zhCN : enUS}
+        theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}
+        componentSize="large"
+      >
+        <AntApp>
+          <Authenticated locale={locale} setLocale={setLocale} />
+        </AntApp>
+      </ConfigProvider>
+    </I18nextProvider>
+  );
+}
+
+function Authenticated(props: { locale: Locale; setLocale(l: Locale): void }): ReactNode {
+  const [session, setSession] = useState<Session | null>(loadSession);
+  const path = useLocation();
+  if (!session || path.startsWith('/login')) {
+    return (
+      <LoginPage
+        locale={props.locale}
+        setLocale={props.setLocale}
+        onLogin={(s) => {
+          saveSession(s);
+          setSession(s);
+          const next = new URLSearchParams(path.split('?')[1] ?? '').get('next');
+          navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
+        }}
+      />
+    );
+  }
+  return (
+    <Workspace
+      key={session.token}
+      session={session}
+      {...props}
+      onLogout={() => {
+        saveSession(null);
+        setSession(null);
+      }}
+    />
+  );
+}
+
+function Workspace(props: {
+  session: Session;
+  locale: Locale;
+  setLocale(l: Locale): void;
+  onLogout(): void;
+}): ReactNode {
+  const { session, locale, onLogout } = props;
+  const screens = Grid.useBreakpoint();
+  const mobile = screens.md === false;
+  const api = useMemo(() => createApi({ token: session.token, locale }), [session.token, locale]);
+  const [entities, setEntities] = useState<EntityInfo[] | null>(null);
+  const [users, setUsers] = useState<User[]>([]);
+  const [departments, setDepartments] = useState<Array<{ id: string; name: string }>>([]);
+  const [me, setMe] = useState<Me | null>(null);
+
+  const expired = useCallback(
+    (e: unknown) => {
+      if (e instanceof ApiError && e.status === 401) onLogout();
+      else throw e;
+    },
+    [onLogout],
+  );
+  const reloadEntities = useCallback(async () => {
+    const list = (await api.client.entities.list()) as EntityInfo[];
+    setEntities(list);
+    return list;
+  }, [api]);
+  useEffect(() => {
+    reloadEntities().catch(expired);
+    api.client.users.list().then(setUsers).catch(expired);
+    api.departments().then(setDepartments, () => setDepartments([]));
+    api.me().then(setMe, expired);
+  }, [api, reloadEntities, expired]);
+
+  const names = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const u of users) m.set(u.id, u.name || u.email);
+    for (const d of departments) m.set(d.id, d.name);
+    return m;
+  }, [users, departments]);
+
+  if (!entities || !me) {
+    return (
+      <div style={{ display: 'grid', placeItems: 'center', height: '100%' }}>
+        <Spin size="large" />
+      </div>
+    );
+  }
+  const state: AppState = {
+    api,
+    session,
+    locale,
+    setLocale: props.setLocale,
+    entities,
+    reloadEntities,
+    users,
+    names,
+    isAdmin: me.isAdmin ?? session.user.isAdmin,
+    can(entity, action) {
+      if (me.isAdmin ?? session.user.isAdmin) return true;
+      if (!me.permissions) return true; // a server without roles: everyone may do everything
+      return me.permissions[entity]?.actions.includes(action) ?? false;
+    },
+    fieldAccess(entity) {
+      const p = me.permissions?.[entity];
+      const out: Record<string, 'readOnly' | 'hidden'> = {};
+      for (const f of p?.readonlyFields ?? []) out[f] = 'readOnly';
+      for (const f of p?.hiddenFields ?? []) out[f] = 'hidden';
+      return out;
+    },
+    mobile,
+    async logout() {
+      try {
+        await api.client.auth.logout();
+      } finally {
+        onLogout();
+      }
+    },
+  };
+  return (
+    <AppContext.Provider value={state}>
+      <Shell>
+        <Routes />
+      </Shell>
+    </AppContext.Provider>
+  );
+}
+
+function Routes(): ReactNode {
+  const path = useLocation();
+  const record = matchPath('/e/:entity/r/:id', path);
+  if (record) return <RecordPage key={path} entityKey={record.entity ?? ''} id={record.id ?? ''} />;
+  const trash = matchPath('/e/:entity/trash', path);
+  if (trash) return <RecordsPage key={`${trash.entity}-trash`} entityKey={trash.entity ?? ''} trash />;
+  const list = matchPath('/e/:entity', path);
+  if (list) return <RecordsPage key={list.entity} entityKey={list.entity ?? ''} />;
+  const design = matchPath('/admin/entities/new', path) ?? matchPath('/admin/entities/:entity/design', path);
+  if (design) {
+    return (
+      <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '64px auto' }} />}>
+        <DesignerPage key={path} entityKey={design.entity ?? null} />
+      </Suspense>
+    );
+  }
+  return <HomePage />;
+}

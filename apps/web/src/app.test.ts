@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadSession, recordTitle, saveSession } from './api.js';
+import { browserLocale, createAppI18n } from './i18n.js';
+import { sortFromString, sortToString } from './pages/RecordsPage.js';
+import { matchPath, navigate, queryParam } from './router.js';
+
+describe('router', () => {
+  it('matches patterns and decodes parameters', () => {
+    expect(matchPath('/e/:entity/r/:id', '/e/deal/r/42?x=1')).toEqual({ entity: 'deal', id: '42' });
+    expect(matchPath('/e/:entity', '/e/%E5%AE%A2%E6%88%B7')).toEqual({ entity: '客户' });
+    expect(matchPath('/e/:entity', '/e/deal/trash')).toBeNull();
+    expect(matchPath('/e/:entity', '/x/deal')).toBeNull();
+    expect(matchPath('/e/:entity', '/e/%E0%A4%A')).toBeNull();
+  });
+
+  it('reads query parameters and navigates with the history API', () => {
+    expect(queryParam('/login?next=%2Fe%2Fdeal', 'next')).toBe('/e/deal');
+    expect(queryParam('/login', 'next')).toBeNull();
+    navigate('/e/deal?view=1');
+    expect(`${location.pathname}${location.search}`).toBe('/e/deal?view=1');
+  });
+});
+
+describe('language', () => {
+  it('follows the browser: any Chinese is zh-CN, everything else en', () => {
+    expect(browserLocale(['zh-TW', 'en'])).toBe('zh-CN');
+    expect(browserLocale(['en-GB', 'zh-CN'])).toBe('en');
+    expect(browserLocale(['fr-FR'])).toBe('en');
+    expect(browserLocale([])).toBe('en');
+  });
+
+  it('has every web and views string in both languages', () => {
+    const i18n = createAppI18n('zh-CN');
+    expect(i18n.t('records.conflict', { ns: 'web', name: '张三', time: '10:02' })).toBe(
+      '此记录已被 张三 于 10:02 修改',
+    );
+    void i18n.changeLanguage('en');
+    expect(i18n.t('records.conflict', { ns: 'web', name: 'Zhang San', time: '10:02' })).toBe(
+      'This record was changed by Zhang San at 10:02',
+    );
+    const keys = (o: object, prefix = ''): string[] =>
+      Object.entries(o).flatMap(([k, v]) =>
+        typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+      );
+    for (const ns of ['web', 'views']) {
+      const zh = keys(i18n.getResourceBundle('zh-CN', ns)).sort();
+      const en = keys(i18n.getResourceBundle('en', ns)).sort();
+      expect(en).toEqual(zh);
+    }
+  });
+});
+
+describe('list helpers', () => {
+  it('converts sorts to and from the API form', () => {
+    const sort = [
+      { field: 'amount', direction: 'desc' as const },
+      { field: 'name', direction: 'asc' as const },
+    ];
+    expect(sortToString(sort)).toBe('-amount,name');
+    expect(sortFromString('-amount,name')).toEqual(sort);
+    expect(sortFromString(undefined)).toEqual([]);
+  });
+
+  it('titles a record by its title field, else its first text field, else its id', () => {
+    const entity = {
+      key: 'c',
+      fields: [
+        { key: 'n', type: 'number' as const },
+        { key: 'name', type: 'text' as const },
+      ],
+    };
+    expect(recordTitle(entity, { id: 'abcdef123456', name: 'Acme' })).toBe('Acme');
+    expect(recordTitle({ ...entity, titleField: 'n' }, { id: 'x', n: 7 })).toBe('7');
+    expect(recordTitle(entity, { id: 'abcdef123456' })).toBe('#abcdef12');
+  });
+});
+
+describe('session', () => {
+  afterEach(() => saveSession(null));
+
+  it('keeps a live session and forgets an expired one', () => {
+    const user = {
+      id: 'u',
+      email: 'a@b.c',
+      name: 'A',
+      isAdmin: false,
+      status: 'active' as const,
+      createdAt: '',
+    };
+    saveSession({ token: 't', expiresAt: new Date(Date.now() + 60_000).toISOString(), user });
+    expect(loadSession()?.token).toBe('t');
+    saveSession({ token: 't', expiresAt: new Date(Date.now() - 1).toISOString(), user });
+    expect(loadSession()).toBeNull();
+  });
+});

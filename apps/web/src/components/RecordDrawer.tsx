@@ -1,0 +1,165 @@
+import type { FieldError, RecordData } from '@formwork/client';
+import { type EntityDefinition, type Issue, localize } from '@formwork/metadata';
+import { formatDateTime } from '@formwork/ui/views';
+import { Alert, App, Button, Drawer, Spin } from 'antd';
+import { lazy, type ReactNode, Suspense, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api.js';
+import { useApp } from '../context.js';
+import { formServices } from '../services.js';
+
+// The form renderer (rjsf + widgets) is its own chunk, loaded when a form opens.
+const FormRenderer = lazy(() => import('@formwork/ui/form').then((m) => ({ default: m.FormRenderer })));
+
+/** Field errors of an API error as issues the form shows on the fields (already in the user's language). */
+export function toIssues(fields: readonly FieldError[]): Issue[] {
+  return fields.map((f) => ({
+    field: f.field,
+    code: f.code,
+    message: { 'zh-CN': f.message, en: f.message },
+    ...(f.params ? { params: f.params } : {}),
+  }));
+}
+
+export interface Conflict {
+  name: string | null;
+  at: string;
+}
+
+/** Who changed the record last and when (from its history), to explain a 409. */
+export async function describeConflict(
+  app: ReturnType<typeof useApp>,
+  entity: string,
+  id: string,
+): Promise<{ latest: RecordData; conflict: Conflict }> {
+  const [latest, history] = await Promise.all([
+    app.api.client.records.get(entity, id),
+    app.api.client.records.history(entity, id).catch(() => []),
+  ]);
+  const last = history[0];
+  const actor = last?.actor ?? latest.createdBy;
+  return {
+    latest,
+    conflict: { name: actor ? (app.names.get(actor) ?? null) : null, at: last?.at ?? latest.updatedAt },
+  };
+}
+
+export function ConflictAlert(props: { conflict: Conflict; onReload(): void }): ReactNode {
+  const { t } = useTranslation('web');
+  const time = formatDateTime(props.conflict.at).slice(11);
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      data-testid="conflict"
+      style={{ marginBottom: 16 }}
+      message={
+        props.conflict.name
+          ? t('records.conflict', { name: props.conflict.name, time })
+          : t('records.conflictUnknown')
+      }
+      description={t('records.conflictHint')}
+      action={
+        <Button size="small" onClick={props.onReload}>
+          {t('records.reload')}
+        </Button>
+      }
+    />
+  );
+}
+
+/** Create or edit a record in a drawer (full width on phones). */
+export function RecordDrawer(props: {
+  entity: EntityDefinition;
+  record?: RecordData | null;
+  open: boolean;
+  onClose(): void;
+  onSaved(record: RecordData): void;
+}): ReactNode {
+  const app = useApp();
+  const { t } = useTranslation('web');
+  const { message } = App.useApp();
+  const [issues, setIssues] = useState<Issue[]>([]);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [record, setRecord] = useState<RecordData | null>(props.record ?? null);
+  const [formKey, setFormKey] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const services = useMemo(
+    () =>
+      formServices({
+        api: app.api,
+        entity: props.entity,
+        entities: app.entities,
+        user: { id: app.session.user.id, name: app.session.user.name },
+        names: app.names,
+        users: app.users,
+      }),
+    [app.api, props.entity, app.entities, app.session.user, app.names, app.users],
+  );
+  const editing = record !== null;
+  const label = localize(props.entity.label, app.locale, props.entity.key);
+
+  const submit = async (value: Record<string, unknown>) => {
+    setIssues([]);
+    setError(null);
+    try {
+      const saved = editing
+        ? await app.api.client.records.update(props.entity.key, record.id, value, { version: record.version })
+        : await app.api.client.records.create(props.entity.key, value);
+      message.success(t(editing ? 'records.updated' : 'records.created'));
+      props.onSaved(saved);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'VERSION_CONFLICT' && record) {
+        const { conflict: c } = await describeConflict(app, props.entity.key, record.id);
+        setConflict(c);
+        return;
+      }
+      if (e instanceof ApiError && e.fields.length > 0) {
+        setIssues(toIssues(e.fields));
+        setError(t('records.fixErrors'));
+        return;
+      }
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const reload = async () => {
+    if (!record) return;
+    const latest = await app.api.client.records.get(props.entity.key, record.id);
+    setRecord(latest);
+    setConflict(null);
+    setIssues([]);
+    setFormKey((k) => k + 1);
+  };
+
+  return (
+    <Drawer
+      open={props.open}
+      onClose={props.onClose}
+      width={app.mobile ? '100%' : 760}
+      title={t(editing ? 'records.editTitle' : 'records.newTitle', { entity: label })}
+      destroyOnHidden
+      data-testid="record-drawer"
+      styles={{ body: { paddingInline: app.mobile ? 12 : 24 } }}
+    >
+      {conflict && <ConflictAlert conflict={conflict} onReload={() => void reload()} />}
+      {error && !conflict && (
+        <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="form-error" />
+      )}
+      <Suspense fallback={<Spin />}>
+        <FormRenderer
+          key={formKey}
+          entity={props.entity}
+          locale={app.locale}
+          services={services}
+          mode={editing ? 'edit' : 'create'}
+          {...(record ? { value: record } : {})}
+          serverIssues={issues}
+          fieldAccess={app.fieldAccess(props.entity.key)}
+          onSubmit={submit}
+          submitLabel={t('records.save')}
+        />
+      </Suspense>
+    </Drawer>
+  );
+}

@@ -1,0 +1,41 @@
+import type { EntityDefinition } from '@formwork/metadata';
+import type { WidgetProps } from '@rjsf/utils';
+import { cleanup, render, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeServices } from '../test/fixtures.js';
+import { FormRenderer } from './FormRenderer.js';
+import { formworkWidgets } from './widgets/index.js';
+
+afterEach(cleanup);
+
+const big: EntityDefinition = {
+  key: 'big',
+  fields: [
+    ...Array.from({ length: 199 }, (_, i) => ({ key: `f${i}`, type: 'text' as const, label: `Field ${i}` })),
+    { key: 'joined', type: 'formula', formula: 'CONCATENATE(f0, f1)' },
+  ],
+};
+
+describe('render scope', () => {
+  it('re-renders only the widget typed into (and the formula it feeds), not the other 198 fields', async () => {
+    const Original = formworkWidgets.text as (p: WidgetProps) => React.ReactElement;
+    const renders = new Map<string, number>();
+    formworkWidgets.text = function CountingText(p: WidgetProps) {
+      renders.set(p.id, (renders.get(p.id) ?? 0) + 1);
+      return <Original {...p} />;
+    };
+    try {
+      const user = userEvent.setup();
+      render(<FormRenderer entity={big} locale="en" services={fakeServices()} onSubmit={() => undefined} />);
+      expect(renders.size).toBe(199);
+      renders.clear();
+      const input = within(document.querySelector('[data-field="f0"]') as HTMLElement).getByRole('textbox');
+      await user.type(input, 'abc');
+      expect([...renders.keys()]).toEqual(['root_f0']);
+      expect(document.querySelector('[data-field="joined"] output')?.textContent).toBe('abc');
+    } finally {
+      formworkWidgets.text = Original;
+    }
+  });
+});

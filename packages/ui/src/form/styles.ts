@@ -1,0 +1,44 @@
+/** The form's CSS (injected once by FormRenderer): grid sections, one column under 600 px, touch sizes. */
+export const FORM_CSS = `
+.fw-form { --fw-gap: 16px; }
+.fw-form .fw-grid { display: grid; grid-template-columns: repeat(var(--fw-cols, 1), minmax(0, 1fr)); gap: 4px var(--fw-gap); }
+.fw-form .fw-field { min-width: 0; margin-bottom: 12px; }
+.fw-form .fw-field.fw-span-full { grid-column: 1 / -1; }
+.fw-form .fw-label { display: block; font-weight: 500; margin-bottom: 4px; }
+.fw-form .fw-required { color: #cf1322; }
+.fw-form .fw-error { color: #cf1322; font-size: 13px; margin-top: 4px; }
+.fw-form .fw-help { color: rgba(0,0,0,.55); font-size: 13px; margin-top: 4px; }
+.fw-form .fw-muted { color: rgba(0,0,0,.45); }
+.fw-form .fw-field-invalid .ant-input, .fw-form .fw-field-invalid .ant-select-selector, .fw-form .fw-field-invalid .ant-input-number { border-color: #ff4d4f; }
+.fw-form .fw-readonly { display: block; min-height: 32px; padding: 4px 11px; background: rgba(0,0,0,.03); border-radius: 6px; }
+.fw-form .fw-section { border: 0; margin: 0 0 8px; padding: 0; }
+.fw-form .fw-section > summary { font-size: 16px; font-weight: 600; padding: 8px 0; cursor: pointer; }
+.fw-form .fw-dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-inline-end: 6px; vertical-align: middle; }
+.fw-form .fw-switch { display: inline-flex; gap: 8px; align-items: center; min-height: 32px; }
+.fw-form .fw-rating { display: inline-flex; gap: 12px; align-items: center; }
+.fw-form .fw-thumbs { display: flex; flex-wrap: wrap; gap: 8px; margin-bottom: 8px; }
+.fw-form .fw-thumb { position: relative; margin: 0; }
+.fw-form .fw-thumb button { position: absolute; top: 2px; right: 2px; }
+.fw-form .fw-file-list { list-style: none; padding: 0; margin: 0 0 8px; }
+.fw-form .fw-signature-pad { width: 100%; max-width: 600px; height: 200px; border: 1px dashed #bbb; border-radius: 6px; background: #fff; display: block; }
+.fw-form .fw-signature-image { max-width: 300px; max-height: 120px; display: block; margin-bottom: 8px; }
+.fw-form .fw-richtext-body { min-height: 120px; border: 1px solid #d9d9d9; border-radius: 6px; padding: 8px 11px; margin-top: 4px; }
+.fw-form .fw-subform { overflow-x: auto; }
+.fw-form .fw-subform table { width: 100%; border-collapse: collapse; margin-bottom: 8px; }
+.fw-form .fw-subform th, .fw-form .fw-subform td { border: 1px solid #f0f0f0; padding: 6px; vertical-align: top; text-align: start; min-width: 120px; }
+.fw-form .fw-subform .fw-subform-index { min-width: 48px; width: 48px; }
+.fw-form .fw-subform .fw-subform-actions { min-width: 120px; white-space: nowrap; }
+.fw-form .fw-cell-error { background: #fff2f0; }
+.fw-form .fw-footer { margin-top: 16px; display: flex; gap: 8px; }
+@media (max-width: 600px) {
+  .fw-form .fw-grid { grid-template-columns: minmax(0, 1fr); }
+  .fw-form .ant-input, .fw-form .ant-select, .fw-form .ant-input-number, .fw-form .ant-btn, .fw-form .fw-touch { min-height: 44px; font-size: 16px; }
+  .fw-form .ant-select-selector { min-height: 44px !important; }
+  .fw-form .fw-subform table, .fw-form .fw-subform tbody, .fw-form .fw-subform tr, .fw-form .fw-subform td { display: block; width: 100%; }
+  .fw-form .fw-subform thead { display: none; }
+  .fw-form .fw-subform tr { border: 1px solid #e5e5e5; border-radius: 8px; margin-bottom: 12px; padding: 4px; }
+  .fw-form .fw-subform td { border: 0; }
+  .fw-form .fw-subform td::before { content: attr(data-label); display: block; font-weight: 500; margin-bottom: 4px; }
+  .fw-form .fw-footer .ant-btn { width: 100%; }
+}
+`;

@@ -1,0 +1,183 @@
+import type { EntityDefinition, SortItem } from '@formwork/metadata';
+import { fireEvent, screen, within } from '@testing-library/react';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { nextSort, type RecordRow, RecordTable } from './RecordTable.js';
+import { renderWithI18n } from './test-utils.js';
+
+const entity: EntityDefinition = {
+  key: 'deal',
+  fields: [
+    { key: 'name', type: 'text', label: { 'zh-CN': '名称', en: 'Name' } },
+    { key: 'amount', type: 'amount', label: { 'zh-CN': '金额', en: 'Amount' } },
+    {
+      key: 'stage',
+      type: 'select',
+      options: [{ value: 'won', label: { 'zh-CN': '赢单', en: 'Won' }, color: 'green' }],
+    },
+    { key: 'items', type: 'subform', fields: [{ key: 'qty', type: 'number' }] },
+  ],
+};
+
+const rows = (n: number): RecordRow[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `r${i}`,
+    name: `Deal ${i}`,
+    amount: 1000 * i,
+    stage: 'won',
+    items: [],
+  }));
+
+// happy-dom lays nothing out: give every element the size of the scrolling area, as a browser would.
+const sizes = { clientHeight: 440, clientWidth: 1024 } as const;
+const saved = Object.keys(sizes).map(
+  (k) => [k, Object.getOwnPropertyDescriptor(HTMLElement.prototype, k)] as const,
+);
+beforeAll(() => {
+  for (const [k, v] of Object.entries(sizes))
+    Object.defineProperty(HTMLElement.prototype, k, { configurable: true, get: () => v });
+});
+afterAll(() => {
+  for (const [k, d] of saved) if (d) Object.defineProperty(HTMLElement.prototype, k, d);
+});
+
+describe('RecordTable', () => {
+  it('renders only the rows in view of a long list', () => {
+    renderWithI18n(
+      <RecordTable
+        entity={entity}
+        rows={rows(10_000)}
+        columns={['name', 'amount']}
+        locale="en"
+        height={440}
+      />,
+    );
+    const shown = screen.getAllByTestId('record-row');
+    expect(shown.length).toBeGreaterThan(5);
+    expect(shown.length).toBeLessThan(60);
+    expect(screen.getByText('Deal 0')).toBeTruthy();
+    expect(screen.queryByText('Deal 9999')).toBeNull();
+  });
+
+  it('formats cells by field type and labels the headers in the reader language', () => {
+    renderWithI18n(
+      <RecordTable entity={entity} rows={rows(3)} columns={['name', 'amount', 'stage']} locale="zh-CN" />,
+      'zh-CN',
+    );
+    expect(screen.getByText('名称')).toBeTruthy();
+    expect(screen.getByText('¥2,000.00')).toBeTruthy();
+    expect(screen.getAllByText('赢单').length).toBe(3);
+  });
+
+  it('asks for the next page when the end of the loaded rows is in view', () => {
+    const onLoadMore = vi.fn();
+    renderWithI18n(
+      <RecordTable
+        entity={entity}
+        rows={rows(3)}
+        columns={['name']}
+        locale="en"
+        hasMore
+        onLoadMore={onLoadMore}
+      />,
+    );
+    expect(onLoadMore).toHaveBeenCalled();
+  });
+
+  it('does not ask for more while loading or when there is nothing more', () => {
+    const onLoadMore = vi.fn();
+    renderWithI18n(
+      <RecordTable
+        entity={entity}
+        rows={rows(3)}
+        columns={['name']}
+        locale="en"
+        hasMore
+        loading
+        onLoadMore={onLoadMore}
+      />,
+    );
+    renderWithI18n(
+      <RecordTable entity={entity} rows={rows(3)} columns={['name']} locale="en" onLoadMore={onLoadMore} />,
+    );
+    expect(onLoadMore).not.toHaveBeenCalled();
+  });
+
+  it('sorts from the header: ascending, then descending, then none', () => {
+    const onSortChange = vi.fn();
+    const { rerender } = renderWithI18n(
+      <RecordTable
+        entity={entity}
+        rows={rows(2)}
+        columns={['name', 'amount']}
+        locale="en"
+        sort={[]}
+        onSortChange={onSortChange}
+      />,
+    );
+    fireEvent.click(screen.getByTestId('sort-amount'));
+    expect(onSortChange).toHaveBeenLastCalledWith([{ field: 'amount', direction: 'asc' }]);
+    rerender(
+      <RecordTable
+        entity={entity}
+        rows={rows(2)}
+        columns={['name', 'amount']}
+        locale="en"
+        sort={[{ field: 'amount', direction: 'asc' }]}
+        onSortChange={onSortChange}
+      />,
+    );
+    expect(
+      screen.getAllByRole('columnheader').find((h) => h.getAttribute('aria-sort') === 'ascending'),
+    ).toBeTruthy();
+    expect(screen.queryByTestId('sort-items')).toBeNull();
+  });
+
+  it('cycles and combines sort keys', () => {
+    const asc: SortItem[] = [{ field: 'a', direction: 'asc' }];
+    expect(nextSort(asc, 'a', false)).toEqual([{ field: 'a', direction: 'desc' }]);
+    expect(nextSort([{ field: 'a', direction: 'desc' }], 'a', false)).toEqual([]);
+    expect(nextSort(asc, 'b', true)).toEqual([...asc, { field: 'b', direction: 'asc' }]);
+    expect(nextSort(asc, 'b', false)).toEqual([{ field: 'b', direction: 'asc' }]);
+  });
+
+  it('selects rows and all rows, and opens a row on click and Enter', () => {
+    const onSelectedChange = vi.fn();
+    const onOpen = vi.fn();
+    renderWithI18n(
+      <RecordTable
+        entity={entity}
+        rows={rows(3)}
+        columns={['name']}
+        locale="en"
+        selected={new Set(['r1'])}
+        onSelectedChange={onSelectedChange}
+        onOpen={onOpen}
+      />,
+    );
+    fireEvent.click(screen.getByLabelText('Select all'));
+    expect([...(onSelectedChange.mock.lastCall?.[0] ?? [])]).toEqual(['r0', 'r1', 'r2']);
+    const first = screen.getAllByTestId('record-row')[0] as HTMLElement;
+    fireEvent.click(within(first).getByRole('checkbox'));
+    expect([...(onSelectedChange.mock.lastCall?.[0] ?? [])].sort()).toEqual(['r0', 'r1']);
+    expect(onOpen).not.toHaveBeenCalled();
+    fireEvent.click(within(first).getByText('Deal 0'));
+    expect(onOpen).toHaveBeenCalledWith(expect.objectContaining({ id: 'r0' }));
+    fireEvent.keyDown(screen.getAllByTestId('record-row')[2] as HTMLElement, { key: 'Enter' });
+    expect(onOpen).toHaveBeenLastCalledWith(expect.objectContaining({ id: 'r2' }));
+  });
+
+  it('shows one card per record on phones, with the title and three more fields', () => {
+    renderWithI18n(
+      <RecordTable entity={entity} rows={rows(2)} columns={['name', 'amount', 'stage']} locale="en" cards />,
+    );
+    const card = screen.getAllByTestId('record-row')[1] as HTMLElement;
+    expect(within(card).getByText('Deal 1')).toBeTruthy();
+    expect(within(card).getByText('Amount：')).toBeTruthy();
+    expect(screen.queryAllByRole('columnheader')).toHaveLength(0);
+  });
+
+  it('says so when there are no records', () => {
+    renderWithI18n(<RecordTable entity={entity} rows={[]} columns={['name']} locale="zh-CN" />, 'zh-CN');
+    expect(screen.getByText('没有记录')).toBeTruthy();
+  });
+});
