@@ -15,7 +15,7 @@ const workspaces = ['packages', 'apps', 'templates']
 for (const w of workspaces) rmSync(join(w, '.test-report.json'), { force: true });
 
 let failedSteps = 0;
-failedSteps += run('pnpm', ['exec', 'tsc', '-p', 'tsconfig.json']) === 0 ? 0 : 1;
+failedSteps += run('pnpm', ['typecheck']) === 0 ? 0 : 1;
 failedSteps += run('pnpm', ['exec', 'biome', 'check', '.']) === 0 ? 0 : 1;
 const turboArgs = ['exec', 'turbo', 'run', 'test', '--continue', '--concurrency=1', '--output-logs=new-only'];
 failedSteps += run('pnpm', turboArgs) === 0 ? 0 : 1;

@@ -19,6 +19,7 @@ import postgres from 'postgres';
 import { bulkLoad } from './bulk.js';
 import { DEAL_ENTITY, deal } from './fixtures.js';
 import { type LoadResult, load, loop } from './load.js';
+import { benchPermissions, preparePermissionBench } from './permissions.js';
 import { ADMIN, type ServerProcess, startServer } from './server-process.js';
 
 type Kind = 'postgres' | 'pglite';
@@ -197,6 +198,7 @@ async function benchDatabase(kind: Kind, port: number): Promise<Figures> {
     const db = await openDb(kind === 'postgres' ? { databaseUrl: url } : { dataDir });
     try {
       await bulkLoad(db, ROWS[kind], me.id);
+      await preparePermissionBench(db);
     } finally {
       await db.close();
     }
@@ -235,6 +237,8 @@ async function benchDatabase(kind: Kind, port: number): Promise<Figures> {
     });
     f['list.filtered.rps'] = round(listN.rps);
     f['list.errors'] = list1.errors + list1.non2xx + listN.errors + listN.non2xx;
+    // Issue 3: the same lists and gets as a member with a department-and-below scope (permissions.ts).
+    Object.assign(f, await benchPermissions(server.baseUrl, SECONDS, CONNECTIONS));
     await server.stop();
   } finally {
     if (dbName) {

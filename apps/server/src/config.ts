@@ -39,8 +39,12 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string): ConfigResult {
     errors.push('DATABASE_URL must start with postgres:// or postgresql://');
   }
   const adminPassword = env.FORMWORK_ADMIN_PASSWORD || undefined;
-  if (adminPassword !== undefined && adminPassword.length < 8) {
-    errors.push('FORMWORK_ADMIN_PASSWORD must have at least 8 characters');
+  if (
+    adminPassword !== undefined &&
+    (adminPassword.length < 8 ||
+      (adminPassword.length < 12 && (!/\p{L}/u.test(adminPassword) || !/\p{Nd}/u.test(adminPassword))))
+  ) {
+    errors.push('FORMWORK_ADMIN_PASSWORD must have at least 8 characters (below 12: letters and digits)');
   }
   const adminEmail = (env.FORMWORK_ADMIN_EMAIL || 'admin@formwork.local').trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+$/.test(adminEmail)) errors.push('FORMWORK_ADMIN_EMAIL is not an e-mail address');

@@ -1,7 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DomainError } from '@formwork/metadata';
-import { createApp, createJsonLogger, createServer, type Logger, silentLogger } from '@formwork/server';
-import { createStore, type Db, migrate, openDb } from '@formwork/store';
+import {
+  createApp,
+  createJsonLogger,
+  createServer,
+  createWorkflowRunner,
+  type Logger,
+  serveWebApp,
+  silentLogger,
+} from '@formwork/server';
+import { createStore, type Db, migrate, openDb, startCacheBus } from '@formwork/store';
 import { type Config, readConfig } from './config.js';
 
 const HELP = `formwork — the Formwork low-code CRM platform
@@ -12,7 +22,9 @@ Usage:
   formwork --help    show this help
 
 Environment: PORT, HOST, DATABASE_URL (PostgreSQL; default: embedded PGlite in FORMWORK_DATA_DIR=./data),
-FORMWORK_ADMIN_EMAIL, FORMWORK_ADMIN_PASSWORD, FORMWORK_TIMEZONE, FORMWORK_LOG (info|warn|error|silent).`;
+FORMWORK_ADMIN_EMAIL, FORMWORK_ADMIN_PASSWORD, FORMWORK_TIMEZONE, FORMWORK_LOG (info|warn|error|silent),
+FORMWORK_WEB_DIR (the built web app; default apps/web/dist), FORMWORK_JOBS=off (serve without running jobs),
+FORMWORK_SMTP_URL, FORMWORK_MAIL_FROM (e-mail from flows and automations).`;
 
 function makeLogger(config: Config): Logger {
   if (config.log === 'silent') return silentLogger;
@@ -44,7 +56,8 @@ async function ensureAdmin(
 ) {
   const [row] = await db.query<{ n: number | string }>('select count(*) as n from formwork.users');
   if (Number(row?.n ?? 0) > 0) return;
-  const password = config.adminPassword ?? randomBytes(12).toString('base64url');
+  // A generated password always has letters and digits (the password policy).
+  const password = config.adminPassword ?? `Fw-${randomBytes(12).toString('base64url')}-7`;
   try {
     await auth.createUser({ email: config.adminEmail, name: 'Admin', password, isAdmin: true });
   } catch (e) {
@@ -63,10 +76,21 @@ async function start(config: Config): Promise<void> {
   const t0 = performance.now();
   const logger = makeLogger(config);
   const db = await open(config);
-  const store = createStore(db, { timeZone: config.timeZone });
+  // Definitions and credentials are served from memory while the cache bus is live (ADR 0007).
+  const cacheBus = await startCacheBus(db);
+  const store = createStore(db, { timeZone: config.timeZone, cacheBus });
   await store.workspaces.ensureDefault();
-  const { app, auth } = createApp({ store, logger });
+  const { app, auth, workflow } = createApp({ store, logger, cacheBus });
+  // Timers, automations, e-mail and webhooks: every process runs jobs unless FORMWORK_JOBS=off.
+  const runner = process.env.FORMWORK_JOBS === 'off' ? null : createWorkflowRunner(workflow, { logger });
+  runner?.start();
   await ensureAdmin(db, auth, config, logger);
+  // The built web app (apps/web/dist next to this bundle's apps/server/dist), on the same port.
+  const webDir = process.env.FORMWORK_WEB_DIR
+    ? resolve(process.env.FORMWORK_WEB_DIR)
+    : resolve(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+  if (!serveWebApp(app, { dir: webDir }))
+    logger.warn({ msg: 'web app not built; serving the API only', webDir });
   const server = await createServer(app, config.port, { hostname: config.host });
   logger.info({
     msg: 'formwork started',
@@ -83,6 +107,8 @@ async function start(config: Config): Promise<void> {
     logger.info({ msg: 'stopping', signal });
     try {
       await server.close();
+      await runner?.stop(); // the jobs in progress finish (or roll back) first
+      await cacheBus.close();
       await db.close();
       process.exit(0);
     } catch (e) {

@@ -1,4 +1,4 @@
-import type { EntityDefinition, FilterNode, Locale, SortItem } from '@formwork/metadata';
+import type { EntityDefinition, FilterNode, Locale, SchemaChange, SortItem } from '@formwork/metadata';
 import { toApiError } from './api-error.js';
 
 /**
@@ -33,6 +33,8 @@ export interface Page<T = RecordData> {
   items: T[];
   nextCursor: string | null;
   total: number;
+  /** false when `total` is the database's estimate (many matches; ask `total: 'exact'` to count). */
+  totalExact: boolean;
 }
 
 export interface ListOptions {
@@ -45,6 +47,8 @@ export interface ListOptions {
   q?: string;
   /** List the recycle bin instead. */
   deleted?: boolean;
+  /** 'exact' counts every match even when there are many (slower on large lists). */
+  total?: 'auto' | 'exact';
 }
 
 export interface User {
@@ -79,15 +83,13 @@ export interface Workspace {
 
 export type EntityInfo = EntityDefinition & { version?: number; [k: string]: unknown };
 
+/** One change of a definition as the server analyses it: metadata's `SchemaChange` plus the affected count. */
+export type AnalysedChange = SchemaChange & { affectedCount: number | null };
+
+/** `POST /api/entities/{entity}/analyse`: what a definition change would do to existing records. */
 export interface ChangeAnalysis {
   destructive: boolean;
-  changes: Array<{
-    kind: string;
-    field?: string;
-    classification: string;
-    affectedCount?: number;
-    [k: string]: unknown;
-  }>;
+  changes: AnalysedChange[];
 }
 
 export interface HistoryEntry {
@@ -231,6 +233,7 @@ export function createClient(options: ClientOptions) {
             cursor: opts.cursor,
             q: opts.q,
             deleted: opts.deleted ? 'true' : undefined,
+            total: opts.total,
           },
         });
       },

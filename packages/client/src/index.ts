@@ -1,5 +1,6 @@
 export { ApiError, type ApiErrorBody, type FieldError } from './api-error.js';
 export {
+  type AnalysedChange,
   type ApiTokenInfo,
   type BulkResult,
   type ChangeAnalysis,

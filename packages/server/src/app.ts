@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, type Locale, toJsonSchema, toRecordSchema } from '@formwork/metadata';
+import {
+  type CacheBus,
+  createWorkflowRuntime,
+  type Db,
+  type HandoverHook,
+  noCacheBus,
+  type WorkflowRuntime,
+} from '@formwork/store';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AuthService, createAuth } from './auth.js';
+import { cachedAuthenticate } from './auth-cache.js';
 import { errorResponse } from './error-handler.js';
 import { localeFromHeader } from './locale.js';
 import { createJsonLogger, type Logger } from './logger.js';
@@ -13,6 +22,7 @@ import { type AnyRoute, type RouteRequest, toHonoPath } from './route.js';
 import { buildRoutes } from './routes.js';
 import { parseJsonSafe } from './safe-json.js';
 import { inlineComponentRefs, WORKSPACE_KEY } from './schemas.js';
+import { createSecurity, credentialOf } from './security.js';
 import type { AppEnv, DbPort, Principal, StorePort } from './types.js';
 
 export interface AppConfig {
@@ -29,6 +39,11 @@ export interface AppConfig {
    * a number = that many proxies. Default: the socket address.
    */
   trustProxy?: boolean | number;
+  /**
+   * Origins (e.g. `http://localhost:5173`, a dev server) besides the server's own from which the web app may
+   * send cookie-authenticated changes. Default: none.
+   */
+  trustedOrigins?: string[];
 }
 
 export interface CreateAppOptions {
@@ -41,11 +56,18 @@ export interface CreateAppOptions {
   schemas?: EntitySchemas;
   /** The clock (tests move it to expire tokens and rate-limit windows). */
   now?: () => Date;
+  /** When live, resolved credentials are served from memory (see auth-cache.ts). */
+  cacheBus?: CacheBus;
+  /** The workflow runtime (default: one over `db`). */
+  workflow?: WorkflowRuntime;
+  /** Run inside a member's hand-over (the workflow runtime moves open tasks and automations). */
+  handoverHooks?: HandoverHook[];
 }
 
 export interface FormworkApp {
   app: Hono<AppEnv>;
   routes: readonly AnyRoute[];
+  workflow: WorkflowRuntime;
   auth: AuthService;
 }
 
@@ -76,6 +98,7 @@ export function createApp(options: CreateAppOptions): FormworkApp {
   const now = options.now ?? (() => new Date());
   const config = { ...DEFAULTS, ...options.config };
   const auth = createAuth(db, { tokenTtlMs: config.tokenTtl, loginRateLimit: config.loginRateLimit }, now);
+  const authenticate = cachedAuthenticate(auth.authenticate, options.cacheBus ?? noCacheBus, now);
 
   const clientIp = (c: Context<AppEnv>): string => {
     const hops =
@@ -95,10 +118,28 @@ export function createApp(options: CreateAppOptions): FormworkApp {
     }
   };
 
+  const security = createSecurity({
+    db,
+    now,
+    clientIp,
+    ...(config.trustedOrigins ? { trustedOrigins: config.trustedOrigins } : {}),
+    ...(options.cacheBus ? { cacheBus: options.cacheBus } : {}),
+  });
+
+  const workflow =
+    options.workflow ??
+    createWorkflowRuntime(db as unknown as Db, {
+      now,
+      ...(options.cacheBus ? { cacheBus: options.cacheBus } : {}),
+    });
   const routes = buildRoutes({
+    workflow,
     store,
     db,
     auth,
+    security,
+    handoverHooks: [...(options.handoverHooks ?? []), workflow.handoverHook],
+    trustProxy: config.trustProxy !== undefined && config.trustProxy !== false,
     schemas: options.schemas ?? { record: (e) => toRecordSchema(e), input: (e) => toJsonSchema(e) },
     clientIp,
     bulkBodyLimitBytes: config.bulkBodyLimitBytes,
@@ -146,6 +187,13 @@ export function createApp(options: CreateAppOptions): FormworkApp {
     } satisfies Record<string, CompiledValidator | undefined>;
     const limit = route.bodyLimitBytes ?? config.bodyLimitBytes;
     const handlers = [
+      // A declared length over the limit is refused before any of the body is read: Node then drains the
+      // rest and the client reads a clean 413 (aborting the read mid-stream would reset the connection).
+      async (c: Context<AppEnv>, next: () => Promise<void>) => {
+        if (Number(c.req.header('content-length') ?? 0) > limit)
+          throw new DomainError('PAYLOAD_TOO_LARGE', { limitBytes: limit });
+        await next();
+      },
       bodyLimit({
         maxSize: limit,
         onError: () => {
@@ -172,15 +220,34 @@ export function createApp(options: CreateAppOptions): FormworkApp {
         let principal: Principal | undefined;
         let workspaceExists: boolean | undefined;
         if (route.auth === 'user') {
-          const header = c.req.header('authorization');
-          const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-          if (!m?.[1]) throw new DomainError('UNAUTHENTICATED');
-          const who = await auth.authenticate(m[1], ws);
-          principal = who.principal;
+          // Bearer token, or the web app's session cookie (then CSRF-checked); refusals are audited.
+          const cred = credentialOf(c);
+          if (!cred) throw new DomainError('UNAUTHENTICATED');
+          const who = await security.authenticate(c, cred, ws, authenticate);
           workspaceExists = who.workspaceExists;
-          c.set('principal', who.principal);
+          // The workspace access (roles, departments, token scopes): one query, or none while cached.
+          principal = await security.attachAccess(
+            who.principal,
+            route.workspace && workspaceExists ? ws : null,
+          );
+          const userAgent = c.req.header('user-agent');
+          principal = { ...principal, origin: { ip: clientIp(c), ...(userAgent ? { userAgent } : {}) } };
+          c.set('principal', principal);
           if (who.sessionId) c.set('sessionId', who.sessionId);
-          if (route.admin && !principal.isAdmin) throw new DomainError('FORBIDDEN');
+          if (route.admin && !principal.isAdmin) {
+            await security.audit(c, principal, {
+              workspace: route.workspace && workspaceExists ? ws : null,
+              action: 'access.denied',
+              ok: false,
+              details: {
+                operationId: route.operationId,
+                method: route.method,
+                path: c.req.path,
+                reason: 'admin',
+              },
+            });
+            throw new DomainError('FORBIDDEN');
+          }
         }
         // 3. Inputs.
         const params = validate.params ? validate.params({ ...c.req.param() }) : {};
@@ -215,7 +282,7 @@ export function createApp(options: CreateAppOptions): FormworkApp {
           requestId,
           locale,
         };
-        const result = await route.handler(req);
+        const result = await security.run(route, req, () => route.handler(req));
         if (result instanceof Response) return result;
         for (const [k, v] of Object.entries(result.headers ?? {})) c.header(k, v);
         const status = result.status ?? 200;
@@ -226,7 +293,7 @@ export function createApp(options: CreateAppOptions): FormworkApp {
     hono.on(route.method, toHonoPath(route.path), ...handlers);
   }
 
-  return { app, routes, auth };
+  return { app, routes, auth, workflow };
 }
 
 function inline(schema: Record<string, unknown>): Record<string, unknown> {

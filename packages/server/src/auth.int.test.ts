@@ -78,13 +78,16 @@ describe('auth', () => {
     }
   });
 
-  it('GET /api/auth/me names the user', async () => {
+  it('GET /api/auth/me names the user, their roles and workspace membership', async () => {
     const r = await t.api('GET', '/api/auth/me', { token: t.userToken });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       user: { email: USER.email, isAdmin: false },
-      roles: [],
+      roles: ['staff'],
       authMethod: 'session',
+      workspace: 'default',
+      isAdmin: false,
+      member: { status: 'active' },
     });
   });
 

@@ -84,7 +84,7 @@ function operation(route: AnyRoute): Op {
   if (route.auth === 'user') errors.push('401');
   if (route.admin) errors.push('403');
   if (route.workspace || route.params) errors.push('404');
-  if (route.body) errors.push('413', '415', '422');
+  if (route.body || route.rawBody) errors.push('413', '415', '422');
   for (const s of errors) responses[s] ??= errorResponse(ERROR_STATUS[s] ?? 'Error');
   return {
     operationId: route.operationId,
@@ -95,7 +95,15 @@ function operation(route: AnyRoute): Op {
     ...(parameters.length ? { parameters } : {}),
     ...(route.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: route.body } } } }
-      : {}),
+      : route.rawBody
+        ? {
+            requestBody: {
+              required: true,
+              ...(route.rawBody.description ? { description: route.rawBody.description } : {}),
+              content: { [route.rawBody.contentType]: { schema: route.rawBody.schema } },
+            },
+          }
+        : {}),
     responses,
     security: route.auth === 'user' ? [{ bearerAuth: [] }] : [],
   };

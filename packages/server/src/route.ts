@@ -45,12 +45,19 @@ export interface RouteDefinition<P = Record<string, string>, Q = Record<string, 
   auth: 'none' | 'user';
   /** Only administrators may call it (403 FORBIDDEN otherwise). */
   admin?: boolean;
+  /** Record an audit event with this action (e.g. `schema.entity.update`) when the call succeeds. */
+  audit?: string;
   /** The route works inside the X-Workspace workspace (validated; unknown → 404 WORKSPACE_NOT_FOUND). */
   workspace?: boolean;
   /** JSON Schemas of the inputs. Path and query values are strings coerced to the schema's types. */
   params?: JsonSchema;
   query?: JsonSchema;
   body?: JsonSchema;
+  /**
+   * A non-JSON request body (e.g. `multipart/form-data`) the handler reads itself; documented in OpenAPI
+   * with this content type and schema. Not validated by the middleware.
+   */
+  rawBody?: { contentType: string; schema: JsonSchema; description?: string };
   /** Extra request headers documented in OpenAPI (e.g. If-Match). */
   headers?: Array<{ name: string; description: string; schema: JsonSchema }>;
   /** Maximum body size in bytes (default: the app's bodyLimitBytes). */

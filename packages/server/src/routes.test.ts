@@ -66,13 +66,13 @@ describe('the route table', () => {
     }
   });
 
-  it('only health, openapi and login work without a token', () => {
+  it('only health, openapi, login and accepting an invitation work without a token', () => {
     expect(
       routes
         .filter((r) => r.auth === 'none')
         .map((r) => r.operationId)
         .sort(),
-    ).toEqual(['health', 'login', 'openapi']);
+    ).toEqual(['acceptInvitation', 'health', 'login', 'openapi']);
   });
 
   it('generates a structurally valid OpenAPI document from the table', () => {

@@ -1,7 +1,10 @@
 import { DomainError, type EntityDefinition } from '@formwork/metadata';
+import type { HandoverHook } from '@formwork/store';
 import type { Context } from 'hono';
 import type { AuthService } from './auth.js';
+import { buildFileRoutes } from './files-routes.js';
 import { buildOpenApi, type EntitySchemas } from './openapi.js';
+import { buildPeopleRoutes, effectiveAccess } from './people-routes.js';
 import { type AnyRoute, defineRoute, type JsonSchema } from './route.js';
 import { parseJsonSafe } from './safe-json.js';
 import {
@@ -15,15 +18,26 @@ import {
   ref,
   WORKSPACE_KEY_PATTERN,
 } from './schemas.js';
+import { clearSessionCookies, type Security, setSessionCookies } from './security.js';
 import type { AppEnv, DbPort, StorePort } from './types.js';
+import { buildViewRoutes } from './views-routes.js';
+import { buildWorkflowRoutes, type WorkflowRoutesDeps } from './workflow-routes.js';
 
 export interface RouteDeps {
   store: StorePort;
   db: DbPort;
   auth: AuthService;
+  /** Audit events, cookies and CSRF (security.ts). */
+  security: Security;
+  /** Whether X-Forwarded-Proto may mark the request as HTTPS (Secure cookies). */
+  trustProxy: boolean;
+  /** Hand-over hooks (people-routes.ts). */
+  handoverHooks?: HandoverHook[];
   schemas?: EntitySchemas;
   clientIp(c: Context<AppEnv>): string;
   bulkBodyLimitBytes: number;
+  /** The workflow runtime (workflow-routes.ts). */
+  workflow?: WorkflowRoutesDeps['workflow'];
 }
 
 const json = (description: string, schema: JsonSchema) => ({ description, schema });
@@ -50,7 +64,11 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 
 export function buildRoutes(deps: RouteDeps): AnyRoute[] {
   const { store, db, auth } = deps;
-  const writeOpts = (requestId: string) => ({ source: 'api' as const, requestId });
+  // The web app marks its writes `X-Formwork-Source: form` so the audit log tells form edits from API calls.
+  const writeOpts = (requestId: string, c?: Context<AppEnv>) => ({
+    source: c?.req.header('x-formwork-source') === 'form' ? ('form' as const) : ('api' as const),
+    requestId,
+  });
   const routes: AnyRoute[] = [];
   const add = (r: AnyRoute) => routes.push(r);
 
@@ -129,15 +147,21 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
         required: ['email', 'password'],
         additionalProperties: false,
       },
+      description:
+        'Answers the session token (for `Authorization: Bearer`) and also sets it as an HTTP-only, SameSite=Lax ' +
+        'cookie `fw_session` for the web app, with `fw_csrf` (readable): cookie-authenticated POST/PUT/PATCH/DELETE ' +
+        'requests must send it back in `X-CSRF-Token`. Every refusal is the same 401 (no user enumeration); ' +
+        'repeated failures lock the account for a while.',
       responses: {
         '200': json('A session token', {
           type: 'object',
           properties: {
             token: { type: 'string' },
             expiresAt: { type: 'string', format: 'date-time' },
+            csrfToken: { type: 'string' },
             user: ref('User'),
           },
-          required: ['token', 'expiresAt', 'user'],
+          required: ['token', 'expiresAt', 'csrfToken', 'user'],
         }),
         '401': { description: 'Incorrect e-mail or password', schema: ref('Error') },
         '429': {
@@ -146,10 +170,18 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
           headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
         },
       },
-      async handler({ c, body }) {
+      async handler({ c, body, requestId }) {
         const ua = c.req.header('user-agent');
-        const result = await auth.login(body, { ip: deps.clientIp(c), ...(ua ? { userAgent: ua } : {}) });
-        return { body: result };
+        const result = await auth.login(body, {
+          ip: deps.clientIp(c),
+          requestId,
+          ...(ua ? { userAgent: ua } : {}),
+        });
+        const csrfToken = setSessionCookies(c, result.token, new Date(result.expiresAt), {
+          trustProxy: deps.trustProxy,
+          now: new Date(),
+        });
+        return { body: { ...result, csrfToken } };
       },
     }),
   );
@@ -166,6 +198,7 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
       responses: { '204': noContent },
       async handler({ c, principal }) {
         await auth.logout(principal, c.get('sessionId'));
+        clearSessionCookies(c);
         return { status: 204 };
       },
     }),
@@ -176,32 +209,41 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
       method: 'GET',
       path: '/api/auth/me',
       operationId: 'me',
-      summary: { en: 'The current user', 'zh-CN': '当前用户' },
+      summary: {
+        en: 'The current user and their effective permissions in the workspace',
+        'zh-CN': '当前用户及其在工作区中的有效权限',
+      },
+      description:
+        'With the X-Workspace workspace (default `default`): membership, departments, and per entity the ' +
+        'allowed actions, data scopes, hidden and read-only fields and limits — the web app hides buttons and ' +
+        'fields with it. `workspace` is null when the workspace does not exist.',
       tags: ['auth'],
       auth: 'user',
       query: noQuery,
       responses: {
-        '200': json('The user and how they authenticated', {
-          type: 'object',
-          properties: {
-            user: ref('User'),
-            roles: { type: 'array', items: { type: 'string' } },
-            authMethod: { enum: ['session', 'token'] },
-          },
-          required: ['user', 'roles', 'authMethod'],
-        }),
+        '200': json('The user and how they authenticated', ref('Me')),
       },
-      async handler({ principal }) {
+      async handler({ c, principal }) {
         const user = await auth.getUser(principal.userId);
+        const access = await effectiveAccess(deps, principal, c.req.header('x-workspace') ?? 'default');
         return {
-          body: { user, roles: principal.roles, authMethod: principal.tokenId ? 'token' : 'session' },
+          body: {
+            user,
+            roles: access?.roles ?? principal.roles,
+            authMethod: principal.tokenId ? 'token' : 'session',
+            ...(access ? access.body : { workspace: null }),
+          },
         };
       },
     }),
   );
 
   add(
-    defineRoute<unknown, unknown, { name: string; expiresAt?: string }>({
+    defineRoute<
+      unknown,
+      unknown,
+      { name: string; expiresAt?: string; scopes?: { actions: string[]; entities?: string[] } }
+    >({
       method: 'POST',
       path: '/api/auth/tokens',
       operationId: 'createApiToken',
@@ -214,6 +256,20 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
         properties: {
           name: { type: 'string', minLength: 1, maxLength: 100 },
           expiresAt: { type: 'string', format: 'date-time' },
+          scopes: {
+            type: 'object',
+            description: 'Narrower than the member: only these actions (and entities, when listed)',
+            properties: {
+              actions: { type: 'array', items: ref('EntityAction'), uniqueItems: true },
+              entities: {
+                type: 'array',
+                items: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,47}$' },
+                maxItems: 200,
+              },
+            },
+            required: ['actions'],
+            additionalProperties: false,
+          },
         },
         required: ['name'],
         additionalProperties: false,
@@ -436,6 +492,7 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
       method: 'POST',
       path: '/api/entities',
       operationId: 'createEntity',
+      audit: 'schema.entity.create',
       summary: { en: 'Create an entity (administrators)', 'zh-CN': '创建表单（管理员）' },
       tags: ['entities'],
       auth: 'user',
@@ -476,6 +533,7 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
       method: 'PUT',
       path: '/api/entities/{entity}',
       operationId: 'updateEntity',
+      audit: 'schema.entity.update',
       summary: { en: 'Change an entity definition (administrators)', 'zh-CN': '修改表单定义（管理员）' },
       description:
         'A change that would affect existing data (removed fields or options, narrowed types…) is refused with ' +
@@ -520,6 +578,7 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
       method: 'DELETE',
       path: '/api/entities/{entity}',
       operationId: 'deleteEntity',
+      audit: 'schema.entity.delete',
       summary: {
         en: 'Delete an entity (administrators; data is kept)',
         'zh-CN': '删除表单（管理员，数据保留）',
@@ -564,7 +623,15 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
   add(
     defineRoute<
       { entity: string },
-      { filter?: string; sort?: string; limit?: number; cursor?: string; q?: string; deleted?: boolean }
+      {
+        filter?: string;
+        sort?: string;
+        limit?: number;
+        cursor?: string;
+        q?: string;
+        deleted?: boolean;
+        total?: 'auto' | 'exact';
+      }
     >({
       method: 'GET',
       path: '/api/entities/{entity}/records',
@@ -585,6 +652,7 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
           ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
           ...(query.q !== undefined ? { q: query.q } : {}),
           ...(query.deleted ? { deleted: true } : {}),
+          ...(query.total === 'exact' ? { total: 'exact' as const } : {}),
         });
         return { body: result };
       },
@@ -608,7 +676,13 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
         '409': json('A unique field already has this value', ref('Error')),
       },
       async handler({ c, ws, principal, params, body, requestId }) {
-        const record = await store.records.create(ws, principal, params.entity, body, writeOpts(requestId));
+        const record = await store.records.create(
+          ws,
+          principal,
+          params.entity,
+          body,
+          writeOpts(requestId, c),
+        );
         c.header('Location', `/api/entities/${params.entity}/records/${String(record.id)}`);
         return { status: 201, body: record };
       },
@@ -643,13 +717,13 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
           properties: { items: { type: 'array', items: ref('Record') } },
         }),
       },
-      async handler({ ws, principal, params, body, requestId }) {
+      async handler({ c, ws, principal, params, body, requestId }) {
         const result = await store.records.bulkCreate(
           ws,
           principal,
           params.entity,
           body.records,
-          writeOpts(requestId),
+          writeOpts(requestId, c),
         );
         return { status: 201, body: Array.isArray(result) ? { items: result } : result };
       },
@@ -732,7 +806,7 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
         }
         const version = (bodyVersion as number | undefined) ?? headerVersion;
         const record = await store.records.update(ws, principal, params.entity, params.id, patch, {
-          ...writeOpts(requestId),
+          ...writeOpts(requestId, c),
           ...(version !== undefined ? { version } : {}),
         });
         if (typeof record.version === 'number') c.header('ETag', `"${record.version}"`);
@@ -753,8 +827,8 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
       params: recordParams,
       query: noQuery,
       responses: { '204': noContent },
-      async handler({ ws, principal, params, requestId }) {
-        await store.records.remove(ws, principal, params.entity, params.id, writeOpts(requestId));
+      async handler({ c, ws, principal, params, requestId }) {
+        await store.records.remove(ws, principal, params.entity, params.id, writeOpts(requestId, c));
         return { status: 204 };
       },
     }),
@@ -775,9 +849,9 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
         '200': json('The restored record', ref('Record')),
         '409': json('Not deleted, or a unique value is now taken', ref('Error')),
       },
-      async handler({ ws, principal, params, requestId }) {
+      async handler({ c, ws, principal, params, requestId }) {
         return {
-          body: await store.records.restore(ws, principal, params.entity, params.id, writeOpts(requestId)),
+          body: await store.records.restore(ws, principal, params.entity, params.id, writeOpts(requestId, c)),
         };
       },
     }),
@@ -846,5 +920,7 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
     }),
   );
 
+  routes.push(...buildViewRoutes(deps), ...buildFileRoutes(deps), ...buildPeopleRoutes(deps));
+  if (deps.workflow) routes.push(...buildWorkflowRoutes({ workflow: deps.workflow }));
   return routes;
 }

@@ -1,3 +1,4 @@
+import { peopleComponents } from './people-schemas.js';
 import type { JsonSchema } from './route.js';
 
 /** Shared JSON Schemas of the API (inputs are validated with them; all appear in OpenAPI). */
@@ -47,6 +48,12 @@ export const listQuery: JsonSchema = {
     cursor: { type: 'string', maxLength: 4000, description: 'The `nextCursor` of the previous page' },
     q: { type: 'string', maxLength: 200, description: 'Text search (Chinese and English)' },
     deleted: { type: 'boolean', description: 'List the recycle bin (soft-deleted records) instead' },
+    total: {
+      enum: ['auto', 'exact'],
+      default: 'auto',
+      description:
+        '`exact` counts every match; by default a count the planner expects to be large (1,000 or more) is its estimate',
+    },
   },
   additionalProperties: false,
 };
@@ -60,6 +67,7 @@ export const confirmQuery: JsonSchema = {
 export const anyObject: JsonSchema = { type: 'object' };
 
 export const components: Record<string, JsonSchema> = {
+  ...peopleComponents,
   Error: {
     type: 'object',
     properties: {
@@ -99,7 +107,7 @@ export const components: Record<string, JsonSchema> = {
       email: { type: 'string' },
       name: { type: 'string' },
       isAdmin: { type: 'boolean' },
-      status: { type: 'string', enum: ['active', 'disabled'] },
+      status: { type: 'string', enum: ['active', 'disabled', 'invited'] },
       createdAt: { type: 'string', format: 'date-time' },
     },
     required: ['id', 'email', 'name', 'isAdmin', 'status', 'createdAt'],
@@ -113,6 +121,14 @@ export const components: Record<string, JsonSchema> = {
       expiresAt: { type: ['string', 'null'], format: 'date-time' },
       lastUsedAt: { type: ['string', 'null'], format: 'date-time' },
       createdAt: { type: 'string', format: 'date-time' },
+      scopes: {
+        type: ['object', 'null'],
+        description: 'Narrower than the member (null: everything the member may do)',
+        properties: {
+          actions: { type: 'array', items: { type: 'string' } },
+          entities: { type: 'array', items: { type: 'string' } },
+        },
+      },
     },
     required: ['id', 'name', 'prefix', 'expiresAt', 'lastUsedAt', 'createdAt'],
   },
@@ -168,8 +184,9 @@ export const components: Record<string, JsonSchema> = {
       items: { type: 'array', items: ref('Record') },
       nextCursor: { type: ['string', 'null'] },
       total: { type: 'integer' },
+      totalExact: { type: 'boolean', description: 'false when `total` is an estimate' },
     },
-    required: ['items', 'nextCursor', 'total'],
+    required: ['items', 'nextCursor', 'total', 'totalExact'],
   },
   HistoryEntry: {
     type: 'object',

@@ -2,7 +2,7 @@
  * Test support (not exported): a real app on a fresh test database (`@formwork/store/testing`), an admin
  * user, and a small request helper around `app.request()`.
  */
-import { createStore } from '@formwork/store';
+import { createStore, orgApi } from '@formwork/store';
 import { createTestDb } from '@formwork/store/testing';
 import { type AppConfig, createApp } from './app.js';
 import { createMemoryLogger, type Logger } from './logger.js';
@@ -49,6 +49,18 @@ export async function startTestApp(
   await realStore.workspaces.ensureDefault();
   const admin = await auth.createUser({ ...ADMIN, isAdmin: true });
   const user = await auth.createUser({ ...USER, isAdmin: false });
+  // The user is a member of the default workspace whose role manages every entity (管理全部).
+  const org = orgApi(db);
+  const staff = await org.roles.create(
+    'default',
+    { key: 'staff', name: 'Staff', permissions: { entities: { '*': { preset: 'manageAll' } } } },
+    { actor: null },
+  );
+  await org.members.add(
+    'default',
+    { email: USER.email, status: 'active', roleIds: [staff.id] },
+    { actor: null },
+  );
 
   async function request(method: string, path: string, o: RequestOptions = {}): Promise<TestResponse> {
     const headers: Record<string, string> = { ...o.headers };
@@ -88,6 +100,7 @@ export async function startTestApp(
     auth,
     routes,
     logger,
+    org,
     admin,
     user,
     adminToken,

@@ -1,4 +1,5 @@
 import type { EntityDefinition, Locale } from '@formwork/metadata';
+import type { Access } from '@formwork/store';
 
 /**
  * What the server needs from its surroundings, as small structural interfaces ("ports"). `@formwork/store`'s
@@ -13,6 +14,10 @@ export interface Principal {
   departmentIds: string[];
   /** Set when the request authenticated with an API token. */
   tokenId?: string;
+  /** The access to the request's workspace (roles, departments, scopes), loaded once per request. */
+  access?: Access;
+  /** Where the request came from (audit rows of record changes carry it). */
+  origin?: { ip?: string; userAgent?: string };
 }
 
 export interface DbPort {
@@ -34,12 +39,16 @@ export interface ListOptions {
   cursor?: string;
   q?: string;
   deleted?: boolean;
+  /** 'exact' counts every match even when there are many (slower on large lists). */
+  total?: 'auto' | 'exact';
 }
 
 export interface ListResult {
   items: unknown[];
   nextCursor: string | null;
   total: number;
+  /** false when `total` is the database's estimate (many matches; ask `total: 'exact'` to count). */
+  totalExact: boolean;
 }
 
 /** An entity as the store returns it: the definition itself, possibly with version/timestamps alongside. */
@@ -113,6 +122,13 @@ export interface StorePort {
       opts?: WriteOptions,
     ): Promise<unknown>;
     duplicates(ws: string, principal: Principal, entity: string, candidate: unknown): Promise<unknown>;
+    /** Records for an export (needs the `export` action); see docs/permissions.md. */
+    exportRows?(
+      ws: string,
+      principal: Principal,
+      entity: string,
+      opts: { filter?: unknown; sort?: string; q?: string },
+    ): Promise<{ fields: EntityDefinition['fields']; items: Record<string, unknown>[]; truncated: boolean }>;
   };
 }
 

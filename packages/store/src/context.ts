@@ -1,9 +1,12 @@
 /**
  * Shared state of one store: the Db, the clock, and the entity-definition cache. The cache is only an
- * optimisation that is safe to lose and safe with many processes: every use asks the database for
- * the current version with one primary-key query, and the definition travels only when it changed.
+ * optimisation that is safe to lose and safe with many processes: while the cache bus is live, a
+ * definition is served from memory until a committed change to `_entities` (from any process) drops
+ * it; otherwise every use asks the database for the current version with one primary-key query, and
+ * the definition travels only when it changed.
  */
 import { DomainError, type EntityDefinition, type Message } from '@formwork/metadata';
+import { type CacheBus, noCacheBus } from './cache-bus.js';
 import { type Db, pgErrorInfo } from './db.js';
 import { isEntityKey, isWorkspaceKey, workspaceSchema } from './ident.js';
 import type { SqlParams } from './query/params.js';
@@ -23,6 +26,8 @@ export interface StoreOptions {
   /** Time zone of new workspaces (and the fallback of old ones). Default Asia/Shanghai. */
   timeZone?: string;
   scope?: ScopeFn;
+  /** Lets entity definitions be served from memory while the bus is live (see cache-bus.ts). */
+  cacheBus?: CacheBus;
 }
 
 export interface LoadedEntity {
@@ -54,8 +59,13 @@ export function mapMissingWorkspace(e: unknown, ws: string): never {
 }
 
 export function createContext(db: Db, opts: StoreOptions): StoreContext {
-  const cache = new Map<string, { version: number; def: EntityDefinition }>();
+  const cache = new Map<string, { version: number; def: EntityDefinition; tz: string; at: number }>();
   const timeZone = opts.timeZone ?? 'Asia/Shanghai';
+  const bus = opts.cacheBus ?? noCacheBus;
+  bus.on('entity', (schema) => {
+    if (schema === '*') return cache.clear();
+    for (const k of cache.keys()) if (`ws_${k.slice(0, k.indexOf(':'))}` === schema) cache.delete(k);
+  });
   return {
     db,
     now: opts.now ?? (() => new Date()),
@@ -67,6 +77,10 @@ export function createContext(db: Db, opts: StoreOptions): StoreContext {
       if (!isEntityKey(key)) throw new DomainError('ENTITY_NOT_FOUND', { entity: key });
       const ck = `${ws}:${key}`;
       const cached = cache.get(ck);
+      if (cached && bus.live && performance.now() - cached.at < bus.maxAgeMs) {
+        return { def: cached.def, version: cached.version, timeZone: cached.tz };
+      }
+      const at = performance.now();
       let rows: { version: number; definition: EntityDefinition | null; tz: string | null }[];
       try {
         rows = await q.query(
@@ -84,13 +98,10 @@ export function createContext(db: Db, opts: StoreOptions): StoreContext {
         cache.delete(ck);
         throw new DomainError('ENTITY_NOT_FOUND', { entity: key });
       }
-      let def: EntityDefinition;
-      if (row.definition === null && cached) def = cached.def;
-      else {
-        def = row.definition as EntityDefinition;
-        cache.set(ck, { version: row.version, def });
-      }
-      return { def, version: row.version, timeZone: row.tz ?? timeZone };
+      const def = row.definition === null && cached ? cached.def : (row.definition as EntityDefinition);
+      const tz = row.tz ?? timeZone;
+      cache.set(ck, { version: row.version, def, tz, at });
+      return { def, version: row.version, timeZone: tz };
     },
   };
 }

@@ -23,6 +23,16 @@ export interface Db {
    * PGlite (one session) a query on the outer handle waits until the transaction ends.
    */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Subscribes to a NOTIFY channel. `onReady` runs once the subscription is established and again after
+   * every reconnect: notifications sent while it was down are lost, so a caller that caches flushes
+   * there. Resolves to the unsubscribe function. Not available on a transaction handle.
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onReady: () => void,
+  ): Promise<() => Promise<void>>;
   /** Closes the pool / the embedded database and releases the data directory lock. */
   close(): Promise<void>;
 }

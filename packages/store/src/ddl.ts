@@ -12,7 +12,7 @@ export interface IndexDef {
   name: string;
   /** The field it serves (unique/dedupe/indexed), if any. */
   field?: string;
-  kind: 'created' | 'search' | 'indexed' | 'unique' | 'dedupe';
+  kind: 'created' | 'search' | 'owner' | 'department' | 'indexed' | 'unique' | 'dedupe';
   sql: string;
 }
 
@@ -49,6 +49,9 @@ export function entityIndexes(ws: string, entity: EntityDefinition): IndexDef[] 
   const out: IndexDef[] = [
     make(ws, entity.key, 'created', undefined, '(created_at, id)'),
     make(ws, entity.key, 'search', undefined, 'USING gin (search_tokens)'),
+    // Data scopes (own / department / department and below) filter on these columns.
+    make(ws, entity.key, 'owner', undefined, '(owner_id)'),
+    make(ws, entity.key, 'department', undefined, '(department_id)'),
   ];
   for (const f of entity.fields) {
     const type = getFieldType(f.type);

@@ -40,7 +40,19 @@ describe('migrations', () => {
     const rows = await db.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'ws_mig_a' ORDER BY 1`,
     );
-    expect(rows.map((r) => r.table_name)).toEqual(['_audit', '_autonumber', '_entities', '_entity_versions']);
+    expect(rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining([
+        '_audit',
+        '_autonumber',
+        '_departments',
+        '_entities',
+        '_entity_versions',
+        '_member_departments',
+        '_member_roles',
+        '_members',
+        '_roles',
+      ]),
+    );
   });
 
   it('rejects an invalid workspace key before touching the database', async () => {

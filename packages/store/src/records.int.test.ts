@@ -497,3 +497,32 @@ describe('records', () => {
     expect((await env.store.records.list(ws, env.p, 'customer')).total).toBe(50);
   });
 });
+
+describe('show/hide rules', () => {
+  const env = useStore();
+
+  it('requires a field only while its rule shows it, on create and on update', async () => {
+    const ws = await env.ws();
+    await env.store.entities.create(ws, env.p, {
+      key: 'expense',
+      fields: [
+        { key: 'amount', type: 'amount' },
+        { key: 'reason', type: 'text', required: true, visibleWhen: 'amount > 100' },
+      ],
+    });
+    const small = await env.store.records.create(ws, env.p, 'expense', { amount: 50 });
+    expect(small.reason).toBeNull();
+    const refused = await domainError(env.store.records.create(ws, env.p, 'expense', { amount: 500 }));
+    expect(refused.issues.map((i) => i.field)).toEqual(['reason']);
+    const raised = await domainError(
+      env.store.records.update(ws, env.p, 'expense', small.id as string, { amount: 800, version: 1 }),
+    );
+    expect(raised.issues.map((i) => i.field)).toEqual(['reason']);
+    const ok = await env.store.records.update(ws, env.p, 'expense', small.id as string, {
+      amount: 800,
+      reason: '客户招待',
+      version: 1,
+    });
+    expect(ok).toMatchObject({ amount: 800, reason: '客户招待', version: 2 });
+  });
+});

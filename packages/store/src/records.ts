@@ -15,6 +15,7 @@ import {
   type FilterNode,
   formatAutoNumber,
   getFieldType,
+  hiddenFields,
   type Issue,
   parseSort,
   validateFilter,
@@ -23,9 +24,12 @@ import { type LoadedEntity, m, type StoreContext } from './context.js';
 import { type Db, pgErrorInfo } from './db.js';
 import { uniqueFieldOfIndex } from './ddl.js';
 import { entityTable, fieldLiteral, workspaceSchema } from './ident.js';
+import { type Guard, guardFor, scopeEscape } from './permissions/guard.js';
+import type { EntityAction } from './permissions/model.js';
 import {
   baseWhere,
   type CompileContext,
+  type CompiledList,
   compileList,
   encodeCursor,
   recordColumnsSql,
@@ -52,6 +56,8 @@ export interface WriteOptions {
   requestId?: string;
 }
 
+const SYSTEM_DEPT = 'departmentId';
+
 export interface ListOptions {
   filter?: unknown;
   sort?: unknown;
@@ -59,12 +65,16 @@ export interface ListOptions {
   cursor?: unknown;
   q?: unknown;
   deleted?: boolean;
+  /** 'exact' counts every match; by default large counts are the planner's estimate. */
+  total?: 'auto' | 'exact';
 }
 
 export interface ListResult {
   items: Record<string, unknown>[];
   nextCursor: string | null;
   total: number;
+  /** false when `total` is an estimate (many matches and no `total: 'exact'`). */
+  totalExact: boolean;
 }
 
 export interface HistoryEntry {
@@ -78,6 +88,26 @@ export interface HistoryEntry {
 }
 
 export const MAX_BULK = 1000;
+
+/** Lists whose match count the planner estimates below this are counted exactly. */
+export const EXACT_COUNT_BELOW = 1000;
+
+/**
+ * The fields a show/hide rule hides for this data (not required, value not checked), or undefined when
+ * the entity has no rules — the browser form uses the same `hiddenFields`.
+ */
+function hiddenByRules(l: LoadedEntity, data: Record<string, unknown>, now: Date): string[] | undefined {
+  if (!l.def.fields.some((f) => f.visibleWhen)) return undefined;
+  const ctx = { now, timeZone: l.timeZone };
+  return hiddenFields(l.def, computeRecord(l.def, data, ctx).data, ctx);
+}
+
+/** The row estimate of the top plan node of an `EXPLAIN (FORMAT JSON)` answer. */
+function estimatedRows(plan: unknown): number | null {
+  const doc = typeof plan === 'string' ? (JSON.parse(plan) as unknown) : plan;
+  const rows = (doc as { Plan?: { 'Plan Rows'?: unknown } }[] | undefined)?.[0]?.Plan?.['Plan Rows'];
+  return typeof rows === 'number' ? Math.round(rows) : null;
+}
 const SYSTEM_INPUT_KEYS = new Set(['id', 'createdAt', 'updatedAt', 'createdBy', 'version', 'deletedAt']);
 
 function bad(field: string, zh: string, en: string, details: Record<string, unknown> = {}): DomainError {
@@ -101,7 +131,7 @@ const uuidOrNull = (v: unknown) => (isUuid(v) ? v.toLowerCase() : null);
 function splitInput(
   input: unknown,
   prefix = '',
-): { data: Record<string, unknown>; owner?: unknown; issues: Issue[] } {
+): { data: Record<string, unknown>; owner?: unknown; dept?: unknown; issues: Issue[] } {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return {
       data: {},
@@ -117,6 +147,8 @@ function splitInput(
   const data: Record<string, unknown> = {};
   let owner: unknown;
   let hasOwner = false;
+  let dept: unknown;
+  let hasDept = false;
   const issues: Issue[] = [];
   for (const [k, v] of Object.entries(input)) {
     if (k === '__proto__' || k === 'constructor' || k === 'prototype') {
@@ -128,6 +160,9 @@ function splitInput(
     } else if (k === 'ownerId') {
       owner = v;
       hasOwner = true;
+    } else if (k === SYSTEM_DEPT) {
+      dept = v;
+      hasDept = true;
     } else if (!SYSTEM_INPUT_KEYS.has(k)) data[k] = v;
   }
   if (hasOwner && owner !== null && !isUuid(owner)) {
@@ -137,7 +172,14 @@ function splitInput(
       message: m('负责人 ID 无效', 'Owner id is not a valid id'),
     });
   }
-  return hasOwner ? { data, owner, issues } : { data, issues };
+  if (hasDept && dept !== null && !isUuid(dept)) {
+    issues.push({
+      field: `${prefix}${SYSTEM_DEPT}`,
+      code: 'type',
+      message: m('部门 ID 无效', 'Department id is not a valid id'),
+    });
+  }
+  return { data, issues, ...(hasOwner ? { owner } : {}), ...(hasDept ? { dept } : {}) };
 }
 
 function withoutNulls(data: Record<string, unknown>): Record<string, unknown> {
@@ -159,7 +201,17 @@ function mapWriteError(e: unknown, ws: string, def: EntityDefinition): never {
   throw e;
 }
 
-const AUDIT_COLUMNS = '(entity, record_id, action, actor, source, request_id, at, changes)';
+const AUDIT_COLUMNS =
+  '(entity, record_id, action, actor, source, request_id, at, changes, ip, user_agent, token_id)';
+
+/** Where a change came from, for the audit row: the principal's IP, user agent and API token. */
+function originOf(principal: Principal): [string | null, string | null, string | null] {
+  return [
+    principal.origin?.ip?.slice(0, 64) ?? null,
+    principal.origin?.userAgent?.slice(0, 500) ?? null,
+    isUuid(principal.tokenId) ? principal.tokenId : null,
+  ];
+}
 
 export function recordsApi(ctx: StoreContext) {
   const cacheKey = (ws: string, l: LoadedEntity) => `${ws}:${l.def.key}:${l.version}`;
@@ -184,7 +236,66 @@ export function recordsApi(ctx: StoreContext) {
     return { ws, entity: l.def, now: ctx.now(), timeZone: l.timeZone, resolveTarget: (k) => targets.get(k) };
   }
 
-  /** THE read path: records of `entity` matching `where`, within the principal's scope. */
+  /** The principal's guard on the entity (access loaded once per request, or attached by the server). */
+  const guard = (q: Db, ws: string, principal: Principal, l: LoadedEntity): Promise<Guard> =>
+    guardFor(ctx, q, ws, principal, l.def);
+
+  /**
+   * Lookups show a related record's value only when the principal may read that record: values of
+   * related records outside the target's read scope become null (one query per restricted relation).
+   */
+  async function maskLookups<R extends Record<string, unknown>>(
+    q: Db,
+    ws: string,
+    principal: Principal,
+    l: LoadedEntity,
+    g: Guard,
+    recs: R[],
+  ): Promise<R[]> {
+    if (g.ea.admin || recs.length === 0) return recs;
+    const lookups = l.def.fields.filter((f) => f.type === 'lookup' && !g.hiddenOut.has(f.key));
+    const rels = [...new Set(lookups.map((f) => f.relation))]
+      .map((k) => l.def.fields.find((f) => f.key === k && f.type === 'relation'))
+      .filter((f): f is FieldDefinition => !!f?.target);
+    for (const rel of rels) {
+      let target: LoadedEntity;
+      try {
+        target = rel.target === l.def.key ? l : await ctx.loadEntity(q, ws, rel.target as string);
+      } catch (e) {
+        if (e instanceof DomainError && e.code === 'ENTITY_NOT_FOUND') continue;
+        throw e;
+      }
+      const tg = rel.target === l.def.key ? g : await guard(q, ws, principal, target);
+      const p = new SqlParams();
+      const pred = tg.where('read', await compileCtx(q, ws, target), p);
+      if (pred === 'TRUE') continue;
+      const ids = [...new Set(recs.flatMap((r) => idsOf(r[rel.key]).filter((id) => isUuid(id))))];
+      let allowed = new Set<string>();
+      if (ids.length && pred !== 'FALSE') {
+        const rows = await q.query<{ id: string }>(
+          `SELECT ${T}.id FROM ${entityTable(ws, target.def.key)} ${T} WHERE ${T}.id = ANY(${p.add(ids, 'uuid[]')}) AND (${pred})`,
+          p.values,
+        );
+        allowed = new Set(rows.map((r) => r.id));
+      }
+      const mine = lookups.filter((f) => f.relation === rel.key);
+      for (const r of recs) {
+        if (idsOf(r[rel.key]).every((id) => allowed.has(id))) continue;
+        for (const f of mine) (r as Record<string, unknown>)[f.key] = null;
+      }
+    }
+    return recs;
+  }
+  const one = async <R extends Record<string, unknown>>(
+    q: Db,
+    ws: string,
+    principal: Principal,
+    l: LoadedEntity,
+    g: Guard,
+    rec: R,
+  ): Promise<R> => (await maskLookups(q, ws, principal, l, g, [rec]))[0] as R;
+
+  /** THE read path: records of `entity` matching `where`, within the principal's scope of `action`. */
   async function readRecords(
     q: Db,
     ws: string,
@@ -197,11 +308,16 @@ export function recordsApi(ctx: StoreContext) {
       extraColumns?: (p: SqlParams) => string;
       order?: string;
       forUpdate?: boolean;
+      /** Whose scope applies (default read). */
+      action?: EntityAction;
+      guard?: Guard;
     },
   ): Promise<(RecordRow & Record<string, unknown>)[]> {
     const cc = await compileCtx(q, ws, l);
+    const g = opts.guard ?? (await guard(q, ws, principal, l));
+    const action = opts.action ?? 'read';
     const p = new SqlParams();
-    let where = baseWhere(cc, { deleted: opts.deleted, scope: (pp) => ctx.scope(principal, l.def, pp) }, p);
+    let where = baseWhere(cc, { deleted: opts.deleted, scope: (pp) => g.where(action, cc, pp) }, p);
     if (opts.where) where += ` AND ${opts.where(p)}`;
     const extra = opts.extraColumns ? `, ${opts.extraColumns(p)}` : '';
     const sql = `SELECT ${recordColumnsSql(cc)}, ${T}.updated_by${extra} FROM ${entityTable(ws, l.def.key)} ${T} WHERE ${where}${
@@ -217,11 +333,15 @@ export function recordsApi(ctx: StoreContext) {
     l: LoadedEntity,
     id: string,
     deleted: boolean | 'any',
+    action: EntityAction = 'read',
+    g?: Guard,
   ) {
     if (!isUuid(id)) return undefined;
     const rows = await readRecords(q, ws, principal, l, {
       where: (p) => `${T}.id = ${p.add(id.toLowerCase(), 'uuid')}`,
       deleted,
+      action,
+      ...(g ? { guard: g } : {}),
     });
     return rows[0];
   }
@@ -247,7 +367,9 @@ export function recordsApi(ctx: StoreContext) {
         const valid = [...wanted].filter((id) => isUuid(id));
         if (valid.length) {
           const p = new SqlParams();
-          const scope = ctx.scope(principal, target.def, p);
+          const tg = await guard(q, ws, principal, target);
+          const tcc = await compileCtx(q, ws, target);
+          const scope = tg.where('read', tcc, p);
           const rs = await q.query<{ id: string }>(
             `SELECT ${T}.id FROM ${entityTable(ws, target.def.key)} ${T}
               WHERE ${T}.id = ANY(${p.add(valid, 'uuid[]')}) AND ${T}.deleted_at IS NULL${scope === 'TRUE' ? '' : ` AND (${scope})`}`,
@@ -301,7 +423,14 @@ export function recordsApi(ctx: StoreContext) {
     now: Date,
     prefix = '',
   ):
-    | { ok: true; data: Record<string, unknown>; owner: string | null | undefined }
+    | {
+        ok: true;
+        data: Record<string, unknown>;
+        owner: string | null | undefined;
+        dept: string | null | undefined;
+        /** The field values as given (permission checks look at what the caller tried to write). */
+        given: Record<string, unknown>;
+      }
     | { ok: false; issues: Issue[] } {
     const split = splitInput(input, prefix);
     const issues = [...split.issues];
@@ -314,7 +443,11 @@ export function recordsApi(ctx: StoreContext) {
     ) {
       return { ok: false, issues };
     }
-    const v = compileEntityCached(cacheKey(ws, l), l.def).validate(split.data, { mode: 'create' });
+    const hidden = hiddenByRules(l, split.data, now);
+    const v = compileEntityCached(cacheKey(ws, l), l.def).validate(split.data, {
+      mode: 'create',
+      ...(hidden ? { hidden } : {}),
+    });
     if (!v.ok) issues.push(...v.issues.map((i) => ({ ...i, field: `${prefix}${i.field}` })));
     if (issues.length || !v.ok) return { ok: false, issues };
     const computed = computeRecord(l.def, v.value, { now, timeZone: l.timeZone }).data;
@@ -322,11 +455,33 @@ export function recordsApi(ctx: StoreContext) {
     if (ruleIssues.length)
       return { ok: false, issues: ruleIssues.map((i) => ({ ...i, field: `${prefix}${i.field}` })) };
     const owner = split.owner === undefined ? undefined : uuidOrNull(split.owner);
-    return { ok: true, data: withoutNulls(computed), owner };
+    const dept = split.dept === undefined ? undefined : uuidOrNull(split.dept);
+    return { ok: true, data: withoutNulls(computed), owner, dept, given: split.data };
   }
 
   function hasRelations(def: EntityDefinition, data: Record<string, unknown>): boolean {
     return def.fields.some((f) => f.type === 'relation' && idsOf(data[f.key]).length > 0);
+  }
+
+  /**
+   * How many records match: exactly when asked, or when the planner expects few (counting visits every
+   * matching row, which over hundreds of thousands of rows costs far more than the page itself);
+   * otherwise the planner's estimate, flagged `totalExact: false`.
+   */
+  async function countMatches(
+    m: CompiledList['matches'],
+    exact: boolean,
+  ): Promise<{ total: number; totalExact: boolean }> {
+    if (!exact) {
+      const [plan] = await ctx.db.query<{ 'QUERY PLAN': unknown }>(
+        `EXPLAIN (FORMAT JSON) ${m.rows}`,
+        m.params,
+      );
+      const estimate = estimatedRows(plan?.['QUERY PLAN']);
+      if (estimate !== null && estimate >= EXACT_COUNT_BELOW) return { total: estimate, totalExact: false };
+    }
+    const [row] = await ctx.db.query<{ total: number }>(m.count, m.params);
+    return { total: Number(row?.total ?? 0), totalExact: true };
   }
 
   const api = {
@@ -339,13 +494,28 @@ export function recordsApi(ctx: StoreContext) {
     ): Promise<Record<string, unknown>> {
       const source = sourceOf(opts);
       const l = await ctx.loadEntity(ctx.db, ws, entity);
+      const g = await guard(ctx.db, ws, principal, l);
+      g.require('create');
       const now = ctx.now();
       const prepared = prepareCreate(ws, l, input, now);
       if (!prepared.ok) throw validationFailed(prepared.issues);
+      g.checkWrite(prepared.given);
       const data = prepared.data;
+      g.checkLimits(data, () => true);
       const autos = l.def.fields.some((f) => f.type === 'autoNumber' && f.pattern);
       const relations = hasRelations(l.def, data);
       const actor = uuidOrNull(principal.userId);
+      const id = uuidv7();
+      const owner = prepared.owner === undefined ? actor : prepared.owner;
+      const dept =
+        prepared.dept === undefined
+          ? uuidOrNull(g.access.departmentIds[0] ?? principal.departmentIds[0])
+          : prepared.dept;
+      if (prepared.dept) await checkDepartments(ctx.db, ws, [prepared.dept]);
+      const out = await g.outOfScope(ctx.db, 'create', await compileCtx(ctx.db, ws, l), [
+        { id, createdBy: actor, owner, dept, data },
+      ]);
+      if (out.length) throw scopeEscape(prepared.dept !== undefined ? SYSTEM_DEPT : 'ownerId');
       const run = async (q: Db): Promise<RecordRow> => {
         if (relations) {
           const issues = await relationIssues(q, ws, principal, l.def, [{ data, prefix: '' }]);
@@ -363,15 +533,16 @@ export function recordsApi(ctx: StoreContext) {
              RETURNING *
            ), aud AS (
              INSERT INTO ${workspaceSchema(ws)}._audit ${AUDIT_COLUMNS}
-             SELECT $10::text, ins.id, 'create', $3::uuid, $11::text, $12::text, $2::timestamptz, $13::jsonb FROM ins
+             SELECT $10::text, ins.id, 'create', $3::uuid, $11::text, $12::text, $2::timestamptz, $13::jsonb,
+                    $14::text, $15::text, $16::uuid FROM ins
            )
            SELECT ${recordColumnsSql(cc)} FROM ins ${T}`,
           [
-            uuidv7(),
+            id,
             now.toISOString(),
             actor,
-            prepared.owner === undefined ? actor : prepared.owner,
-            uuidOrNull(principal.departmentIds[0]),
+            owner,
+            dept,
             data,
             normOf(l.def, data),
             search.text,
@@ -380,13 +551,14 @@ export function recordsApi(ctx: StoreContext) {
             source,
             requestIdOf(opts),
             changesBetween(l.def, {}, data),
+            ...originOf(principal),
           ],
         );
         return rows[0] as RecordRow;
       };
       try {
         const row = autos || relations ? await ctx.db.transaction(run) : await run(ctx.db);
-        return toRecord(l.def, row);
+        return await one(ctx.db, ws, principal, l, g, g.project(toRecord(l.def, row)));
       } catch (e) {
         mapWriteError(e, ws, l.def);
       }
@@ -400,9 +572,11 @@ export function recordsApi(ctx: StoreContext) {
       opts: { includeDeleted?: boolean } = {},
     ): Promise<Record<string, unknown>> {
       const l = await ctx.loadEntity(ctx.db, ws, entity);
-      const row = await readOne(ctx.db, ws, principal, l, id, opts.includeDeleted ? 'any' : false);
+      const g = await guard(ctx.db, ws, principal, l);
+      g.require('read');
+      const row = await readOne(ctx.db, ws, principal, l, id, opts.includeDeleted ? 'any' : false, 'read', g);
       if (!row) throw new DomainError('RECORD_NOT_FOUND', { entity, id });
-      return toRecord(l.def, row);
+      return one(ctx.db, ws, principal, l, g, g.project(toRecord(l.def, row)));
     },
 
     async list(
@@ -412,9 +586,12 @@ export function recordsApi(ctx: StoreContext) {
       opts: ListOptions = {},
     ): Promise<ListResult> {
       const l = await ctx.loadEntity(ctx.db, ws, entity);
+      const g = await guard(ctx.db, ws, principal, l);
+      g.require('read');
       const filter = parseFilterInput(l.def, opts.filter);
       const sort = parseSort(l.def, opts.sort ?? '');
       if (!sort.ok) throw new DomainError('BAD_REQUEST', {}, sort.issues);
+      g.checkQuery(filter, sort.value);
       const limit = parseLimit(opts.limit);
       if (
         opts.cursor !== undefined &&
@@ -426,23 +603,39 @@ export function recordsApi(ctx: StoreContext) {
       }
       const q = parseQ(opts.q);
       const cc = await compileCtx(ctx.db, ws, l);
-      const { sql, params, keys } = compileList(cc, {
+      const cursor = typeof opts.cursor === 'string' && opts.cursor !== '' ? opts.cursor : undefined;
+      const { sql, params, keys, matches } = compileList(cc, {
         filter,
         sort: sort.value,
-        cursor: typeof opts.cursor === 'string' && opts.cursor !== '' ? opts.cursor : undefined,
+        cursor,
         q,
         limit,
         deleted: opts.deleted === true,
-        scope: (p) => ctx.scope(principal, l.def, p),
+        scope: (p) => {
+          const scope = g.where('read', cc, p);
+          const visible = q ? g.searchVisibleSql(q, p) : null;
+          if (visible === null) return scope;
+          return scope === 'TRUE' ? visible : `${scope} AND ${visible}`;
+        },
       });
-      const rows = await ctx.db.query<RecordRow & { total: number } & Record<string, unknown>>(sql, params);
-      const found = rows.filter((r) => r.id !== null);
+      const found = await ctx.db.query<RecordRow & Record<string, unknown>>(sql, params);
       const page = found.slice(0, limit);
       const last = page[page.length - 1];
+      const total =
+        !cursor && found.length <= limit
+          ? { total: found.length, totalExact: true } // the first page holds every match
+          : await countMatches(matches, opts.total === 'exact');
       return {
-        items: page.map((r) => toRecord(l.def, r)),
+        items: await maskLookups(
+          ctx.db,
+          ws,
+          principal,
+          l,
+          g,
+          page.map((r) => g.project(toRecord(l.def, r))),
+        ),
         nextCursor: found.length > limit && last ? encodeCursor(keys, last) : null,
-        total: Number(rows[0]?.total ?? 0),
+        ...total,
       };
     },
 
@@ -459,8 +652,24 @@ export function recordsApi(ctx: StoreContext) {
         throw bad('version', '版本号无效', 'Invalid version');
       }
       const l = await ctx.loadEntity(ctx.db, ws, entity);
-      const cur = await readOne(ctx.db, ws, principal, l, id, false);
-      if (!cur) throw new DomainError('RECORD_NOT_FOUND', { entity, id });
+      const g = await guard(ctx.db, ws, principal, l);
+      g.require('update');
+      const cur = isUuid(id)
+        ? (
+            await readRecords(ctx.db, ws, principal, l, {
+              where: (p) => `${T}.id = ${p.add(id.toLowerCase(), 'uuid')}`,
+              deleted: false,
+              action: 'update',
+              guard: g,
+              extraColumns: () => `${T}.department_id AS _dept`,
+            })
+          )[0]
+        : undefined;
+      if (!cur) {
+        if (await readOne(ctx.db, ws, principal, l, id, false, 'read', g))
+          throw new DomainError('FORBIDDEN', { entity, id, action: 'update' });
+        throw new DomainError('RECORD_NOT_FOUND', { entity, id });
+      }
       const conflict = (row: RecordRow & Record<string, unknown>) =>
         new DomainError('VERSION_CONFLICT', {
           currentVersion: row.version,
@@ -473,6 +682,7 @@ export function recordsApi(ctx: StoreContext) {
       const v = compiled.validate(split.data, { mode: 'update' });
       const issues = [...split.issues, ...(v.ok ? [] : v.issues)];
       if (issues.length || !v.ok) throw validationFailed(issues);
+      g.checkWrite(v.value, cur.data ?? {});
       const now = ctx.now();
       const before = cur.data ?? {};
       const current: Record<string, unknown> = {};
@@ -480,7 +690,12 @@ export function recordsApi(ctx: StoreContext) {
         if (f.type !== 'lookup' && Object.hasOwn(before, f.key)) current[f.key] = before[f.key];
       }
       const merged = { ...current, ...v.value };
-      const full = compiled.validate(merged, { mode: 'create', allowComputed: true });
+      const hidden = hiddenByRules(l, merged, now);
+      const full = compiled.validate(merged, {
+        mode: 'create',
+        allowComputed: true,
+        ...(hidden ? { hidden } : {}),
+      });
       if (!full.ok) throw validationFailed(full.issues);
       const withAutos = { ...full.value };
       for (const f of l.def.fields)
@@ -497,9 +712,25 @@ export function recordsApi(ctx: StoreContext) {
         else next[f.key] = nv;
       }
       const changes = changesBetween(l.def, before, next);
+      g.checkLimits(next, (k) => changes.some((c) => c.field === k));
       const owner = split.owner === undefined ? cur.owner_id : uuidOrNull(split.owner);
       if (owner !== cur.owner_id) changes.push({ field: 'ownerId', before: cur.owner_id, after: owner });
-      if (changes.length === 0) return toRecord(l.def, cur);
+      const curDept = (cur._dept as string | null | undefined) ?? null;
+      const dept = split.dept === undefined ? curDept : uuidOrNull(split.dept);
+      if (dept !== curDept) {
+        if (dept) await checkDepartments(ctx.db, ws, [dept]);
+        changes.push({ field: SYSTEM_DEPT, before: curDept, after: dept });
+      }
+      if (changes.length === 0) return one(ctx.db, ws, principal, l, g, g.project(toRecord(l.def, cur)));
+      // The changed record must stay within the principal's update scope (no moving it out of reach).
+      if (!g.ea.admin) {
+        const escaped = await g.outOfScope(ctx.db, 'update', await compileCtx(ctx.db, ws, l), [
+          { id: cur.id, createdBy: cur.created_by, owner, dept, data: next },
+        ]);
+        if (escaped.length)
+          throw scopeEscape(dept !== curDept ? SYSTEM_DEPT : owner !== cur.owner_id ? 'ownerId' : '');
+      }
+      // Audit entries of hidden fields are kept, but never shown to this principal (history filters them).
       const changedRelations = l.def.fields.some(
         (f) =>
           f.type === 'relation' && changes.some((c) => c.field === f.key) && idsOf(next[f.key]).length > 0,
@@ -514,12 +745,12 @@ export function recordsApi(ctx: StoreContext) {
       const p = new SqlParams();
       const search = searchOf(l.def, next);
       const actor = uuidOrNull(principal.userId);
-      const scope = ctx.scope(principal, l.def, p);
+      const scope = g.where('update', cc, p);
       const sql = `WITH up AS (
           UPDATE ${entityTable(ws, l.def.key)} ${T}
              SET data = ${p.add(next, 'jsonb')}, norm = ${p.add(normOf(l.def, next), 'jsonb')},
                  search_text = ${p.add(search.text, 'text')}, search_tokens = ${p.add(search.tokens, 'text[]')},
-                 owner_id = ${p.add(owner, 'uuid')}, version = ${T}.version + 1,
+                 owner_id = ${p.add(owner, 'uuid')}, department_id = ${p.add(dept, 'uuid')}, version = ${T}.version + 1,
                  updated_at = ${p.add(now.toISOString(), 'timestamptz')}, updated_by = ${p.add(actor, 'uuid')}
            WHERE ${T}.id = ${p.add(cur.id, 'uuid')} AND ${T}.version = ${p.add(cur.version, 'int')}
              AND ${T}.deleted_at IS NULL${scope === 'TRUE' ? '' : ` AND (${scope})`}
@@ -527,7 +758,10 @@ export function recordsApi(ctx: StoreContext) {
         ), aud AS (
           INSERT INTO ${workspaceSchema(ws)}._audit ${AUDIT_COLUMNS}
           SELECT ${p.add(l.def.key, 'text')}, up.id, 'update', ${p.add(actor, 'uuid')}, ${p.add(source, 'text')},
-                 ${p.add(requestIdOf(opts), 'text')}, ${p.add(now.toISOString(), 'timestamptz')}, ${p.add(changes, 'jsonb')} FROM up
+                 ${p.add(requestIdOf(opts), 'text')}, ${p.add(now.toISOString(), 'timestamptz')}, ${p.add(changes, 'jsonb')},
+                 ${originOf(principal)
+                   .map((v, i) => p.add(v, i === 2 ? 'uuid' : 'text'))
+                   .join(', ')} FROM up
         )
         SELECT ${recordColumnsSql(cc)} FROM up ${T}`;
       let rows: RecordRow[];
@@ -536,8 +770,8 @@ export function recordsApi(ctx: StoreContext) {
       } catch (e) {
         mapWriteError(e, ws, l.def);
       }
-      if (rows[0]) return toRecord(l.def, rows[0]);
-      const now2 = await readOne(ctx.db, ws, principal, l, id, false);
+      if (rows[0]) return one(ctx.db, ws, principal, l, g, g.project(toRecord(l.def, rows[0])));
+      const now2 = await readOne(ctx.db, ws, principal, l, id, false, 'update', g);
       if (!now2) throw new DomainError('RECORD_NOT_FOUND', { entity, id });
       throw conflict(now2);
     },
@@ -564,7 +798,9 @@ export function recordsApi(ctx: StoreContext) {
 
     async history(ws: string, principal: Principal, entity: string, id: string): Promise<HistoryEntry[]> {
       const l = await ctx.loadEntity(ctx.db, ws, entity);
-      const row = await readOne(ctx.db, ws, principal, l, id, 'any');
+      const g = await guard(ctx.db, ws, principal, l);
+      g.require('read');
+      const row = await readOne(ctx.db, ws, principal, l, id, 'any', 'read', g);
       if (!row) throw new DomainError('RECORD_NOT_FOUND', { entity, id });
       const rows = await ctx.db.query<{
         id: number;
@@ -586,7 +822,7 @@ export function recordsApi(ctx: StoreContext) {
         source: r.source,
         requestId: r.request_id,
         at: r.at.toISOString(),
-        changes: r.changes,
+        changes: g.hiddenOut.size ? r.changes.filter((c) => !g.hiddenOut.has(c.field)) : r.changes,
       }));
     },
 
@@ -608,17 +844,61 @@ export function recordsApi(ctx: StoreContext) {
         });
       }
       const l = await ctx.loadEntity(ctx.db, ws, entity);
+      const g = await guard(ctx.db, ws, principal, l);
+      g.require('create');
       const now = ctx.now();
       const perRow = new Map<number, Issue[]>();
       const add = (i: number, issues: Issue[]) => {
         if (issues.length) perRow.set(i, [...(perRow.get(i) ?? []), ...issues]);
       };
-      const prepared: { data: Record<string, unknown>; owner: string | null | undefined }[] = [];
+      const prepared: {
+        data: Record<string, unknown>;
+        owner: string | null | undefined;
+        dept: string | null | undefined;
+      }[] = [];
       rows.forEach((input, i) => {
         const r = prepareCreate(ws, l, input, now);
-        if (r.ok) prepared[i] = { data: r.data, owner: r.owner };
-        else add(i, r.issues);
+        if (!r.ok) {
+          add(i, r.issues);
+          return;
+        }
+        try {
+          g.checkWrite(r.given);
+          g.checkLimits(r.data, () => true);
+        } catch (e) {
+          if (!(e instanceof DomainError)) throw e;
+          throw new DomainError(
+            e.code,
+            { ...e.details, index: i },
+            e.issues.map((x) => ({ ...x, field: `${i}.${x.field}` })),
+          );
+        }
+        prepared[i] = { data: r.data, owner: r.owner, dept: r.dept };
       });
+      const actorId = uuidOrNull(principal.userId);
+      const defaultDept = uuidOrNull(g.access.departmentIds[0] ?? principal.departmentIds[0]);
+      const depts = [...new Set(prepared.flatMap((x) => (x?.dept ? [x.dept] : [])))];
+      if (depts.length) await checkDepartments(ctx.db, ws, depts);
+      if (!g.ea.admin && prepared.length) {
+        const cc0 = await compileCtx(ctx.db, ws, l);
+        const candidates = prepared.map((x, i) => ({ x, i })).filter((y) => y.x);
+        const escaped = await g.outOfScope(
+          ctx.db,
+          'create',
+          cc0,
+          candidates.map(({ x }) => ({
+            id: uuidv7(),
+            createdBy: actorId,
+            owner: x.owner === undefined ? actorId : x.owner,
+            dept: x.dept === undefined ? defaultDept : x.dept,
+            data: x.data,
+          })),
+        );
+        for (const k of escaped) {
+          const c = candidates[k];
+          if (c) add(c.i, scopeEscape(c.x.dept !== undefined ? SYSTEM_DEPT : 'ownerId').issues);
+        }
+      }
       // unique fields: within the batch, then against live records
       const uniques = l.def.fields.filter((f) => f.unique);
       const norms = prepared.map((p) => (p ? normOf(l.def, p.data) : undefined));
@@ -675,7 +955,7 @@ export function recordsApi(ctx: StoreContext) {
         );
       }
       const actor = uuidOrNull(principal.userId);
-      const dept = uuidOrNull(principal.departmentIds[0]);
+      const dept = defaultDept;
       try {
         const out = await ctx.db.transaction(async (tx) => {
           const autos = await autoNumbers(tx, ws, l, now, prepared.length);
@@ -686,6 +966,7 @@ export function recordsApi(ctx: StoreContext) {
             return {
               id: uuidv7(),
               owner: p.owner === undefined ? actor : p.owner,
+              dept: p.dept === undefined ? dept : p.dept,
               data,
               norm: normOf(l.def, data),
               text: search.text,
@@ -697,29 +978,74 @@ export function recordsApi(ctx: StoreContext) {
           const cc = await compileCtx(tx, ws, l);
           return tx.query<RecordRow & { ord: number }>(
             `WITH src AS (SELECT * FROM jsonb_to_recordset($1::jsonb)
-                 AS x(id uuid, owner uuid, data jsonb, norm jsonb, text text, tokens jsonb, changes jsonb, ord int)),
+                 AS x(id uuid, owner uuid, dept uuid, data jsonb, norm jsonb, text text, tokens jsonb, changes jsonb, ord int)),
                ins AS (
                  INSERT INTO ${entityTable(ws, l.def.key)}
                    (id, created_at, updated_at, created_by, updated_by, owner_id, department_id, version, data, norm, search_text, search_tokens)
-                 SELECT src.id, $2::timestamptz, $2::timestamptz, $3::uuid, $3::uuid, src.owner, $4::uuid, 1, src.data, src.norm, src.text,
+                 SELECT src.id, $2::timestamptz, $2::timestamptz, $3::uuid, $3::uuid, src.owner, src.dept, 1, src.data, src.norm, src.text,
                         ARRAY(SELECT jsonb_array_elements_text(src.tokens))
                    FROM src ORDER BY src.ord
                  RETURNING *
                ), aud AS (
                  INSERT INTO ${workspaceSchema(ws)}._audit ${AUDIT_COLUMNS}
-                 SELECT $5::text, src.id, 'create', $3::uuid, $6::text, $7::text, $2::timestamptz, src.changes FROM src ORDER BY src.ord
+                 SELECT $4::text, src.id, 'create', $3::uuid, $5::text, $6::text, $2::timestamptz, src.changes,
+                        $7::text, $8::text, $9::uuid FROM src ORDER BY src.ord
                )
                SELECT ${recordColumnsSql(cc)}, src.ord FROM ins ${T} JOIN src ON src.id = ${T}.id ORDER BY src.ord`,
-            [docs, now.toISOString(), actor, dept, l.def.key, source, requestIdOf(opts)],
+            [docs, now.toISOString(), actor, l.def.key, source, requestIdOf(opts), ...originOf(principal)],
           );
         });
-        return { items: out.map((r) => toRecord(l.def, r)), count: out.length };
+        const items = await maskLookups(
+          ctx.db,
+          ws,
+          principal,
+          l,
+          g,
+          out.map((r) => g.project(toRecord(l.def, r))),
+        );
+        return { items, count: out.length };
       } catch (e) {
         mapWriteError(e, ws, l.def);
       }
     },
 
     /** Live records whose normalised value matches the candidate's on any dedupe or unique field. */
+    /**
+     * Every record matching `opts` (filter, sort, q) for an export: needs the `export` action as well as
+     * `read`; scope, hidden fields and lookup masking apply exactly as in `list`. At most `max` records
+     * (default 100,000); `fields` are the columns the principal may see, in definition order.
+     */
+    async exportRows(
+      ws: string,
+      principal: Principal,
+      entity: string,
+      opts: Pick<ListOptions, 'filter' | 'sort' | 'q'> & { max?: number } = {},
+    ): Promise<{ fields: FieldDefinition[]; items: Record<string, unknown>[]; truncated: boolean }> {
+      const l = await ctx.loadEntity(ctx.db, ws, entity);
+      const g = await guard(ctx.db, ws, principal, l);
+      g.require('export');
+      g.require('read');
+      const max = Math.min(Math.max(opts.max ?? 100_000, 1), 100_000);
+      const items: Record<string, unknown>[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api.list(ws, principal, entity, {
+          ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
+          ...(opts.sort !== undefined ? { sort: opts.sort } : {}),
+          ...(opts.q !== undefined ? { q: opts.q } : {}),
+          limit: 500,
+          ...(cursor ? { cursor } : {}),
+        });
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && items.length < max);
+      return {
+        fields: l.def.fields.filter((f) => !g.hiddenOut.has(f.key)),
+        items: items.slice(0, max),
+        truncated: items.length > max || cursor !== undefined,
+      };
+    },
+
     async duplicates(
       ws: string,
       principal: Principal,
@@ -736,10 +1062,14 @@ export function recordsApi(ctx: StoreContext) {
           },
         ]);
       }
+      const g = await guard(ctx.db, ws, principal, l);
+      if (!g.ea.admin && !g.ea.actions.has('create')) g.require('read');
       const c = candidate as Record<string, unknown>;
       const keys: { field: FieldDefinition; key: string }[] = [];
       for (const f of l.def.fields) {
         if (!f.unique && !f.dedupe) continue;
+        // Matching on a hidden field would reveal its values.
+        if (g.hiddenOut.has(f.key)) continue;
         if (!Object.hasOwn(c, f.key)) continue;
         const k = getFieldType(f.type)?.dedupeKey(c[f.key], f) ?? null;
         if (k !== null) keys.push({ field: f, key: k });
@@ -758,9 +1088,20 @@ export function recordsApi(ctx: StoreContext) {
             .join(', ')}]::text[], NULL) AS matched_on`,
         order: `${T}.created_at DESC, ${T}.id DESC`,
         limit: 20,
+        guard: g,
       });
       return {
-        items: rows.map((r) => ({ ...toRecord(l.def, r), matchedOn: (r.matched_on as string[]) ?? [] })),
+        items: await maskLookups(
+          ctx.db,
+          ws,
+          principal,
+          l,
+          g,
+          rows.map((r) => ({
+            ...g.project(toRecord(l.def, r)),
+            matchedOn: (r.matched_on as string[]) ?? [],
+          })),
+        ),
       };
     },
   };
@@ -775,12 +1116,14 @@ export function recordsApi(ctx: StoreContext) {
   ): Promise<Record<string, unknown>> {
     const source = sourceOf(opts);
     const l = await ctx.loadEntity(ctx.db, ws, entity);
+    const g = await guard(ctx.db, ws, principal, l);
+    g.require('delete');
     if (!isUuid(id)) throw new DomainError('RECORD_NOT_FOUND', { entity, id });
     const cc = await compileCtx(ctx.db, ws, l);
     const p = new SqlParams();
     const now = p.add(ctx.now().toISOString(), 'timestamptz');
     const actor = p.add(uuidOrNull(principal.userId), 'uuid');
-    const scope = ctx.scope(principal, l.def, p);
+    const scope = g.where('delete', cc, p);
     const versionCheck =
       opts.version !== undefined ? ` AND ${T}.version = ${p.add(opts.version, 'int')}` : '';
     const sql = `WITH up AS (
@@ -793,7 +1136,10 @@ export function recordsApi(ctx: StoreContext) {
       ), aud AS (
         INSERT INTO ${workspaceSchema(ws)}._audit ${AUDIT_COLUMNS}
         SELECT ${p.add(l.def.key, 'text')}, up.id, ${p.add(action, 'text')}, ${actor}, ${p.add(source, 'text')},
-               ${p.add(requestIdOf(opts), 'text')}, ${now}, '[]'::jsonb FROM up
+               ${p.add(requestIdOf(opts), 'text')}, ${now}, '[]'::jsonb,
+               ${originOf(principal)
+                 .map((v, i) => p.add(v, i === 2 ? 'uuid' : 'text'))
+                 .join(', ')} FROM up
       )
       SELECT ${recordColumnsSql(cc)} FROM up ${T}`;
     let rows: RecordRow[];
@@ -802,9 +1148,13 @@ export function recordsApi(ctx: StoreContext) {
     } catch (e) {
       mapWriteError(e, ws, l.def);
     }
-    if (rows[0]) return toRecord(l.def, rows[0]);
-    const row = await readOne(ctx.db, ws, principal, l, id, 'any');
-    if (!row) throw new DomainError('RECORD_NOT_FOUND', { entity, id });
+    if (rows[0]) return g.project(toRecord(l.def, rows[0]));
+    const row = await readOne(ctx.db, ws, principal, l, id, 'any', 'delete', g);
+    if (!row) {
+      if (await readOne(ctx.db, ws, principal, l, id, 'any', 'read', g))
+        throw new DomainError('FORBIDDEN', { entity, id, action: 'delete' });
+      throw new DomainError('RECORD_NOT_FOUND', { entity, id });
+    }
     if (opts.version !== undefined && row.version !== opts.version) {
       throw new DomainError('VERSION_CONFLICT', {
         currentVersion: row.version,
@@ -817,6 +1167,19 @@ export function recordsApi(ctx: StoreContext) {
   }
 
   return { ...api, readRecords };
+}
+
+/** Department ids given for records must name departments of the workspace. */
+async function checkDepartments(q: Db, ws: string, ids: string[]): Promise<void> {
+  const rows = await q.query<{ id: string }>(
+    `SELECT id FROM ${workspaceSchema(ws)}._departments WHERE id = ANY($1::uuid[])`,
+    [ids],
+  );
+  if (rows.length !== new Set(ids).size) {
+    throw validationFailed([
+      { field: SYSTEM_DEPT, code: 'department', message: m('部门不存在', 'The department does not exist') },
+    ]);
+  }
 }
 
 function idsOf(v: unknown): string[] {

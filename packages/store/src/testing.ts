@@ -55,6 +55,7 @@ async function createPostgresTestDb(): Promise<TestDb> {
     query: (sql, params) => db.query(sql, params),
     exec: (sql) => db.exec(sql),
     transaction: (fn) => db.transaction(fn),
+    listen: (channel, onNotify, onReady) => db.listen(channel, onNotify, onReady),
     async close() {
       if (closed) return;
       closed = true;

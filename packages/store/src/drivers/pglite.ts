@@ -50,6 +50,17 @@ class PgliteDb implements Db {
     return this.pg.transaction((tx) => fn(new PgliteTxDb(tx, 1)));
   }
 
+  async listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onReady: () => void,
+  ): Promise<() => Promise<void>> {
+    // In-process: the subscription cannot drop, so onReady runs once.
+    const unsubscribe = await this.pg.listen(channel, onNotify);
+    onReady();
+    return () => unsubscribe();
+  }
+
   /** A tarball of the data directory (test fixtures). */
   dump(): Promise<Blob> {
     return this.pg.dumpDataDir('none');
@@ -101,6 +112,10 @@ class PgliteTxDb implements Db {
     } finally {
       inner.closed = true;
     }
+  }
+
+  async listen(): Promise<() => Promise<void>> {
+    throw new Error('listen() is not available on a transaction handle');
   }
 
   async close(): Promise<void> {

@@ -83,6 +83,17 @@ class PostgresDb implements Db {
     }
   }
 
+  async listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onReady: () => void,
+  ): Promise<() => Promise<void>> {
+    if (this.depth > 0) throw new Error('listen() is not available on a transaction handle');
+    // postgres.js keeps one dedicated connection for LISTEN, reconnects it and calls onlisten again.
+    const sub = await this.root.listen(channel, onNotify, onReady);
+    return () => sub.unlisten();
+  }
+
   async close(): Promise<void> {
     if (this.depth > 0) throw new Error('close() is not available on a transaction handle');
     await this.root.end({ timeout: 5 });

@@ -376,15 +376,21 @@ export function baseWhere(
   return parts.length ? parts.join(' AND ') : 'TRUE';
 }
 
+export interface CompiledList {
+  /** Up to `limit + 1` rows after the cursor (the extra row tells whether there is a next page). */
+  sql: string;
+  params: unknown[];
+  keys: SortKey[];
+  /** The matching records, with their own parameters: `count` counts them; `rows` selects one per record. */
+  matches: { count: string; rows: string; params: unknown[] };
+}
+
 /**
- * One statement answering a list page: the filtered count and up to `limit + 1` rows after the
- * cursor (the extra row tells whether there is a next page). An empty page still returns one row
- * (with `id` NULL) carrying `total`.
+ * A list page, and the statements that count what matches. The page is cheap at any table size (it
+ * follows an index in sort order); an exact count is not — it visits every matching row — so the
+ * store decides when to count and when to estimate (see records.list).
  */
-export function compileList(
-  ctx: CompileContext,
-  spec: ListSpec,
-): { sql: string; params: unknown[]; keys: SortKey[] } {
+export function compileList(ctx: CompileContext, spec: ListSpec): CompiledList {
   const p = new SqlParams();
   const keys = sortKeys(ctx, spec.sort);
   const where = baseWhere(ctx, spec, p);
@@ -392,8 +398,18 @@ export function compileList(
   const table = entityTable(ctx.ws, ctx.entity.key);
   const sortCols = keys.map((k, i) => `${k.expr} AS _s${i}`).join(', ');
   const limit = p.add(spec.limit + 1, 'int');
-  const sql = `SELECT pg.*, c.total FROM (SELECT count(*) AS total FROM ${table} ${T} WHERE ${where}) c
-LEFT JOIN LATERAL (SELECT ${recordColumnsSql(ctx)}, ${sortCols} FROM ${table} ${T}
-  WHERE ${where}${keyset ? ` AND ${keyset}` : ''} ORDER BY ${orderBySql(keys)} LIMIT ${limit}) pg ON TRUE`;
-  return { sql, params: p.values, keys };
+  const sql = `SELECT ${recordColumnsSql(ctx)}, ${sortCols} FROM ${table} ${T}
+  WHERE ${where}${keyset ? ` AND ${keyset}` : ''} ORDER BY ${orderBySql(keys)} LIMIT ${limit}`;
+  const cp = new SqlParams();
+  const countWhere = baseWhere(ctx, spec, cp);
+  return {
+    sql,
+    params: p.values,
+    keys,
+    matches: {
+      count: `SELECT count(*) AS total FROM ${table} ${T} WHERE ${countWhere}`,
+      rows: `SELECT 1 FROM ${table} ${T} WHERE ${countWhere}`,
+      params: cp.values,
+    },
+  };
 }

@@ -457,3 +457,37 @@ describe('text search', () => {
     expect((await env.store.records.list(ws, env.p, 'c', { q: '天津' })).total).toBe(1);
   });
 });
+
+describe('totals', () => {
+  const env = useStore();
+
+  it('counts exactly when few match, estimates when many do, and counts exactly on request', async () => {
+    const ws = await env.ws();
+    await env.store.entities.create(ws, env.p, {
+      key: 'big',
+      fields: [{ key: 'g', type: 'select', options: [{ value: 'a' }, { value: 'b' }], indexed: true }],
+    });
+    const rows = (n: number, g: string) => Array.from({ length: n }, () => ({ g }));
+    await env.store.records.bulkCreate(ws, env.p, 'big', rows(1000, 'a'));
+    await env.store.records.bulkCreate(ws, env.p, 'big', rows(600, 'a'));
+    await env.store.records.bulkCreate(ws, env.p, 'big', rows(30, 'b'));
+    await env.db.exec(`ANALYZE "ws_${ws}"."e_big"`);
+    const a = { field: 'g', op: 'eq', value: 'a' };
+    const b = { field: 'g', op: 'eq', value: 'b' };
+
+    const many = await env.store.records.list(ws, env.p, 'big', { filter: a, limit: 10 });
+    expect(many.items).toHaveLength(10);
+    expect(many.totalExact).toBe(false);
+    expect(many.total).toBeGreaterThan(1000); // the planner's estimate of 1,600
+    expect(many.total).toBeLessThan(2500);
+
+    const exact = await env.store.records.list(ws, env.p, 'big', { filter: a, limit: 10, total: 'exact' });
+    expect(exact).toMatchObject({ total: 1600, totalExact: true });
+
+    const few = await env.store.records.list(ws, env.p, 'big', { filter: b, limit: 10 });
+    expect(few).toMatchObject({ total: 30, totalExact: true }); // estimated few, so counted
+    const onePage = await env.store.records.list(ws, env.p, 'big', { filter: b, limit: 50 });
+    expect(onePage).toMatchObject({ total: 30, totalExact: true });
+    expect(onePage.nextCursor).toBeNull();
+  });
+});
