@@ -21,6 +21,8 @@ import { DEAL_ENTITY, deal } from './fixtures.js';
 import { type LoadResult, load, loop } from './load.js';
 import { benchPermissions, preparePermissionBench } from './permissions.js';
 import { ADMIN, type ServerProcess, startServer } from './server-process.js';
+import { benchWeb } from './web.js';
+import { benchApprovals, benchAutomationOverhead, benchTimerPrecision } from './workflow.js';
 
 type Kind = 'postgres' | 'pglite';
 type Figures = Record<string, number>;
@@ -239,7 +241,28 @@ async function benchDatabase(kind: Kind, port: number): Promise<Figures> {
     f['list.errors'] = list1.errors + list1.non2xx + listN.errors + listN.non2xx;
     // Issue 3: the same lists and gets as a member with a department-and-below scope (permissions.ts).
     Object.assign(f, await benchPermissions(server.baseUrl, SECONDS, CONNECTIONS));
+    if (kind === 'postgres' && process.env.BENCH_WEB !== 'off') {
+      // Issue 5: the browser figures do not depend on the database; measured once, in Chromium.
+      log('web: staff form weight, 200-field form, 10,000-row scroll (Chromium)');
+      const web = await benchWeb({ baseUrl: server.baseUrl, admin: ADMIN, log });
+      for (const [k, v] of Object.entries(web)) if (typeof v === 'number') f[`web.${k}`] = v;
+    }
     await server.stop();
+    if (kind === 'postgres') {
+      // Issue 4: the workflow runtime straight on the database.
+      log('postgres: approvals, timer precision, automation overhead');
+      const wdb = await openDb({ databaseUrl: url });
+      try {
+        const wf = {
+          ...(await benchApprovals(wdb)),
+          ...(await benchTimerPrecision(wdb)),
+          ...(await benchAutomationOverhead(wdb)),
+        };
+        for (const [k, v] of Object.entries(wf)) f[`workflow.${k}`] = v;
+      } finally {
+        await wdb.close();
+      }
+    }
   } finally {
     if (dbName) {
       const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
