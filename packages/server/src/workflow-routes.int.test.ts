@@ -155,6 +155,17 @@ describe('workflow API', () => {
     });
     expect(moved.status).toBe(200);
     expect(moved.body.record.stage).toBe('lost');
+    // The stage cannot be changed around the blueprint by a plain PATCH; other fields can.
+    const bypass = await t.api('PATCH', `/api/entities/deal/records/${rec.body.id}`, {
+      body: { stage: 'won' },
+    });
+    expect(bypass.status).toBe(422);
+    expect(bypass.body.error.details.fields[0]).toMatchObject({ field: 'stage', code: 'stageMove' });
+    const other = await t.api('PATCH', `/api/entities/deal/records/${rec.body.id}`, {
+      body: { title: 'D2' },
+    });
+    expect(other.status).toBe(200);
+    expect(other.body.stage).toBe('lost');
   });
 
   it('answers malformed workflow input with a 4xx, never a 500', async () => {

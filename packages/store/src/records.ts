@@ -38,6 +38,7 @@ import { T } from './query/fields.js';
 import { SqlParams } from './query/params.js';
 import {
   changesBetween,
+  labelOf,
   normOf,
   type RecordRow,
   relationIssue,
@@ -54,6 +55,8 @@ const SOURCES: readonly string[] = ['api', 'form', 'import', 'workflow', 'automa
 export interface WriteOptions {
   source?: WriteSource;
   requestId?: string;
+  /** The write is a blueprint's stage move (which has checked the blueprint's rules). */
+  stageMove?: boolean;
 }
 
 const SYSTEM_DEPT = 'departmentId';
@@ -100,6 +103,48 @@ function hiddenByRules(l: LoadedEntity, data: Record<string, unknown>, now: Date
   if (!l.def.fields.some((f) => f.visibleWhen)) return undefined;
   const ctx = { now, timeZone: l.timeZone };
   return hiddenFields(l.def, computeRecord(l.def, data, ctx).data, ctx);
+}
+
+/**
+ * A stage field governed by a published blueprint changes only through the blueprint's move (which
+ * checks who may move, which transitions exist and which fields are required). People's writes that
+ * change it otherwise are refused (sending the unchanged value is fine); flows and automations (server-side logic) may set it.
+ */
+async function refuseBlueprintStageChange(
+  db: Db,
+  ws: string,
+  def: EntityDefinition,
+  data: Record<string, unknown>,
+  current: Record<string, unknown>,
+): Promise<void> {
+  const candidates = def.fields.filter(
+    (f) => f.type === 'select' && Object.hasOwn(data, f.key) && data[f.key] !== (current[f.key] ?? null),
+  );
+  if (!candidates.length) return;
+  const s = workspaceSchema(ws);
+  const rows = await db.query<{ field: string | null; blueprint: string }>(
+    `SELECT v.definition->>'field' AS field, d.key AS blueprint
+       FROM ${s}._wf_definitions d JOIN ${s}._wf_versions v
+         ON v.kind = d.kind AND v.key = d.key AND v.version = d.published_version
+      WHERE d.kind = 'blueprint' AND d.entity = $1 AND d.deleted_at IS NULL AND d.enabled`,
+    [def.key],
+  );
+  const governed = candidates.filter((f) => rows.some((r) => r.field === f.key));
+  if (!governed.length) return;
+  throw validationFailed(
+    governed.map((f) => {
+      const bp = rows.find((r) => r.field === f.key)?.blueprint ?? '';
+      return {
+        field: f.key,
+        code: 'stageMove',
+        message: {
+          'zh-CN': `${labelOf(f)['zh-CN']} 由蓝图 ${bp} 管理，请通过"移动阶段"修改`,
+          en: `${labelOf(f).en} is governed by blueprint ${bp}: change it with a stage move`,
+        },
+        params: { blueprint: bp },
+      };
+    }),
+  );
 }
 
 /** The row estimate of the top plan node of an `EXPLAIN (FORMAT JSON)` answer. */
@@ -678,6 +723,8 @@ export function recordsApi(ctx: StoreContext) {
         });
       if (opts.version !== undefined && opts.version !== cur.version) throw conflict(cur);
       const split = splitInput(patch);
+      if (!opts.stageMove && (source === 'api' || source === 'form' || source === 'import'))
+        await refuseBlueprintStageChange(ctx.db, ws, l.def, split.data, cur.data ?? {});
       const compiled = compileEntityCached(cacheKey(ws, l), l.def);
       const v = compiled.validate(split.data, { mode: 'update' });
       const issues = [...split.issues, ...(v.ok ? [] : v.issues)];

@@ -1050,7 +1050,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
           bp.entity,
           String(rec.id),
           { ...(input.fields ?? {}), [bp.field]: input.to },
-          { source: 'api' },
+          { source: 'api', stageMove: true },
         );
         const s = workspaceSchema(ws);
         await tx.query(
