@@ -124,45 +124,35 @@ const FILES_DEFINITION: JsonSchema = {
   },
 };
 
-export const attachmentType = defineFieldType({
-  name: 'attachment',
-  label: { 'zh-CN': '附件', en: 'Attachment' },
-  category: 'advanced',
-  definitionSchema: FILES_DEFINITION,
-  schema: (f) => filesSchema(f, false),
-  widget: 'attachment',
-  uiOptions: (f) => ({
-    ...(f.accept ? { accept: f.accept } : {}),
-    ...(f.maxSize ? { maxSize: f.maxSize } : {}),
-  }),
-  dedupeKey: () => null,
-  operators: EMPTY_OPS,
-  storage: 'json',
-  multiValued: () => true,
-  sortable: false,
-  searchable: false,
-  indexable: false,
-});
+/** attachment and image differ only in name, label, widget and whether only `image/*` is allowed. */
+function filesType(
+  name: 'attachment' | 'image',
+  label: { 'zh-CN': string; en: string },
+  imagesOnly: boolean,
+) {
+  return defineFieldType({
+    name,
+    label,
+    category: 'advanced',
+    definitionSchema: FILES_DEFINITION,
+    schema: (f) => filesSchema(f, imagesOnly),
+    widget: name,
+    uiOptions: (f) => ({
+      ...(f.accept ? { accept: f.accept } : {}),
+      ...(f.maxSize ? { maxSize: f.maxSize } : {}),
+    }),
+    dedupeKey: () => null,
+    operators: EMPTY_OPS,
+    storage: 'json',
+    multiValued: () => true,
+    sortable: false,
+    searchable: false,
+    indexable: false,
+  });
+}
 
-export const imageType = defineFieldType({
-  name: 'image',
-  label: { 'zh-CN': '图片', en: 'Image' },
-  category: 'advanced',
-  definitionSchema: FILES_DEFINITION,
-  schema: (f) => filesSchema(f, true),
-  widget: 'image',
-  uiOptions: (f) => ({
-    ...(f.accept ? { accept: f.accept } : {}),
-    ...(f.maxSize ? { maxSize: f.maxSize } : {}),
-  }),
-  dedupeKey: () => null,
-  operators: EMPTY_OPS,
-  storage: 'json',
-  multiValued: () => true,
-  sortable: false,
-  searchable: false,
-  indexable: false,
-});
+export const attachmentType = filesType('attachment', { 'zh-CN': '附件', en: 'Attachment' }, false);
+export const imageType = filesType('image', { 'zh-CN': '图片', en: 'Image' }, true);
 
 export const locationType = defineFieldType({
   name: 'location',
