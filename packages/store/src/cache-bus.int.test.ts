@@ -5,6 +5,7 @@ import { openDb } from './db.js';
 import { createStore } from './store.js';
 import { customerDef, useStore } from './test-support.js';
 import type { TestDb } from './testing.js';
+import { createWorkflowRuntime } from './workflow/runtime.js';
 
 /** Waits until `check` passes (notifications arrive asynchronously after COMMIT). */
 async function eventually(check: () => void | Promise<void>, ms = 5000): Promise<void> {
@@ -67,6 +68,37 @@ describe('cache bus', () => {
       await eventually(async () => {
         const r = await cached.records.create(ws, env.p, 'customer', { name: 'Acme', city: '上海' });
         expect(r.city).toBe('上海');
+      });
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('drops a cached definition when a blueprint of the entity is published', async () => {
+    const ws = await env.ws();
+    await env.store.entities.create(ws, env.p, customerDef);
+    const bus: CacheBus = await startCacheBus(env.db);
+    const cached = createStore(env.db, { cacheBus: bus });
+    try {
+      expect(
+        (await cached.records.create(ws, env.p, 'customer', { name: 'Before' })).grade ?? null,
+      ).toBeNull();
+      const other = await otherProcess();
+      try {
+        const rt = createWorkflowRuntime(other.db);
+        await rt.definitions.create(ws, env.p, 'blueprint', {
+          key: 'grades',
+          entity: 'customer',
+          field: 'grade',
+          stages: [{ key: 'B' }, { key: 'A' }],
+          transitions: [{ key: 'up', from: 'B', to: 'A' }],
+        });
+        await rt.definitions.publish(ws, env.p, 'blueprint', 'grades');
+      } finally {
+        await other.close();
+      }
+      await eventually(async () => {
+        expect((await cached.records.create(ws, env.p, 'customer', { name: 'After' })).grade).toBe('B');
       });
     } finally {
       await bus.close();

@@ -35,6 +35,16 @@ export interface LoadedEntity {
   version: number;
   /** The workspace time zone. */
   timeZone: string;
+  /** The published, enabled blueprints governing a stage field of this entity. */
+  blueprints: readonly GoverningBlueprint[];
+}
+
+/** A blueprint as a record write sees it: which field it governs and where a new record starts. */
+export interface GoverningBlueprint {
+  key: string;
+  field: string;
+  /** The initial stage (the blueprint's `initial`, else its first stage). */
+  initial: string | null;
 }
 
 export interface StoreContext {
@@ -59,7 +69,10 @@ export function mapMissingWorkspace(e: unknown, ws: string): never {
 }
 
 export function createContext(db: Db, opts: StoreOptions): StoreContext {
-  const cache = new Map<string, { version: number; def: EntityDefinition; tz: string; at: number }>();
+  const cache = new Map<
+    string,
+    { version: number; def: EntityDefinition; tz: string; blueprints: GoverningBlueprint[]; at: number }
+  >();
   const timeZone = opts.timeZone ?? 'Asia/Shanghai';
   const bus = opts.cacheBus ?? noCacheBus;
   bus.on('entity', (schema) => {
@@ -78,15 +91,33 @@ export function createContext(db: Db, opts: StoreOptions): StoreContext {
       const ck = `${ws}:${key}`;
       const cached = cache.get(ck);
       if (cached && bus.live && performance.now() - cached.at < bus.maxAgeMs) {
-        return { def: cached.def, version: cached.version, timeZone: cached.tz };
+        return {
+          def: cached.def,
+          version: cached.version,
+          timeZone: cached.tz,
+          blueprints: cached.blueprints,
+        };
       }
       const at = performance.now();
-      let rows: { version: number; definition: EntityDefinition | null; tz: string | null }[];
+      let rows: {
+        version: number;
+        definition: EntityDefinition | null;
+        tz: string | null;
+        blueprints: GoverningBlueprint[] | null;
+      }[];
+      const s = workspaceSchema(ws);
       try {
         rows = await q.query(
           `SELECT e.version, CASE WHEN e.version = $2 THEN NULL ELSE e.definition END AS definition,
-                  w.settings->>'timeZone' AS tz
-             FROM ${workspaceSchema(ws)}._entities e JOIN formwork.workspaces w ON w.key = $3
+                  w.settings->>'timeZone' AS tz,
+                  (SELECT jsonb_agg(jsonb_build_object(
+                            'key', d.key, 'field', v.definition->>'field',
+                            'initial', coalesce(v.definition->>'initial', v.definition->'stages'->0->>'key'))
+                          ORDER BY d.key)
+                     FROM ${s}._wf_definitions d
+                     JOIN ${s}._wf_versions v ON v.kind = d.kind AND v.key = d.key AND v.version = d.published_version
+                    WHERE d.kind = 'blueprint' AND d.entity = $1 AND d.enabled AND d.deleted_at IS NULL) AS blueprints
+             FROM ${s}._entities e JOIN formwork.workspaces w ON w.key = $3
             WHERE e.key = $1 AND e.deleted_at IS NULL`,
           [key, cached?.version ?? -1, ws],
         );
@@ -100,8 +131,9 @@ export function createContext(db: Db, opts: StoreOptions): StoreContext {
       }
       const def = row.definition === null && cached ? cached.def : (row.definition as EntityDefinition);
       const tz = row.tz ?? timeZone;
-      cache.set(ck, { version: row.version, def, tz, at });
-      return { def, version: row.version, timeZone: tz };
+      const blueprints = row.blueprints ?? [];
+      cache.set(ck, { version: row.version, def, tz, blueprints, at });
+      return { def, version: row.version, timeZone: tz, blueprints };
     },
   };
 }

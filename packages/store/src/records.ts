@@ -105,46 +105,81 @@ function hiddenByRules(l: LoadedEntity, data: Record<string, unknown>, now: Date
   return hiddenFields(l.def, computeRecord(l.def, data, ctx).data, ctx);
 }
 
+/** Writes made by people (through the API, a form or an import), as opposed to flows and automations. */
+const byPerson = (source: WriteSource): boolean =>
+  source === 'api' || source === 'form' || source === 'import';
+
+function stageIssue(
+  f: FieldDefinition | undefined,
+  field: string,
+  zh: string,
+  en: string,
+  params: Record<string, unknown>,
+): Issue {
+  const label = f ? labelOf(f) : { 'zh-CN': field, en: field };
+  return { field, code: 'stageMove', message: m(`${label['zh-CN']} ${zh}`, `${label.en} ${en}`), params };
+}
+
 /**
  * A stage field governed by a published blueprint changes only through the blueprint's move (which
  * checks who may move, which transitions exist and which fields are required). People's writes that
- * change it otherwise are refused (sending the unchanged value is fine); flows and automations (server-side logic) may set it.
+ * change it otherwise are refused (sending the unchanged value is fine); flows and automations
+ * (server-side logic) may set it.
  */
-async function refuseBlueprintStageChange(
-  db: Db,
-  ws: string,
-  def: EntityDefinition,
+function blueprintStageIssues(
+  l: LoadedEntity,
   data: Record<string, unknown>,
   current: Record<string, unknown>,
-): Promise<void> {
-  const candidates = def.fields.filter(
-    (f) => f.type === 'select' && Object.hasOwn(data, f.key) && data[f.key] !== (current[f.key] ?? null),
-  );
-  if (!candidates.length) return;
-  const s = workspaceSchema(ws);
-  const rows = await db.query<{ field: string | null; blueprint: string }>(
-    `SELECT v.definition->>'field' AS field, d.key AS blueprint
-       FROM ${s}._wf_definitions d JOIN ${s}._wf_versions v
-         ON v.kind = d.kind AND v.key = d.key AND v.version = d.published_version
-      WHERE d.kind = 'blueprint' AND d.entity = $1 AND d.deleted_at IS NULL AND d.enabled`,
-    [def.key],
-  );
-  const governed = candidates.filter((f) => rows.some((r) => r.field === f.key));
-  if (!governed.length) return;
-  throw validationFailed(
-    governed.map((f) => {
-      const bp = rows.find((r) => r.field === f.key)?.blueprint ?? '';
-      return {
-        field: f.key,
-        code: 'stageMove',
-        message: {
-          'zh-CN': `${labelOf(f)['zh-CN']} 由蓝图 ${bp} 管理，请通过"移动阶段"修改`,
-          en: `${labelOf(f).en} is governed by blueprint ${bp}: change it with a stage move`,
-        },
-        params: { blueprint: bp },
-      };
-    }),
-  );
+  prefix = '',
+): Issue[] {
+  const issues: Issue[] = [];
+  for (const bp of l.blueprints) {
+    if (!Object.hasOwn(data, bp.field) || data[bp.field] === (current[bp.field] ?? null)) continue;
+    issues.push(
+      stageIssue(
+        l.def.fields.find((f) => f.key === bp.field),
+        `${prefix}${bp.field}`,
+        `由蓝图 ${bp.key} 管理，请通过"移动阶段"修改`,
+        `is governed by blueprint ${bp.key}: change it with a stage move`,
+        { blueprint: bp.key },
+      ),
+    );
+  }
+  return issues;
+}
+
+/**
+ * A new record of an entity with a blueprint starts in the blueprint's initial stage: through the API or
+ * a form people may leave the stage field out or send the initial stage, nothing else; imports (moving
+ * existing data in), flows and automations may create a record in any stage. Returns the data with the
+ * stage filled in.
+ */
+function enterInitialStages(
+  l: LoadedEntity,
+  data: Record<string, unknown>,
+  source: WriteSource,
+  prefix: string,
+): { data: Record<string, unknown>; issues: Issue[] } {
+  if (l.blueprints.length === 0) return { data, issues: [] };
+  const out = { ...data };
+  const issues: Issue[] = [];
+  for (const bp of l.blueprints) {
+    const given = data[bp.field];
+    if (given === undefined || given === null || given === '') {
+      if (bp.initial !== null) out[bp.field] = bp.initial;
+    } else if ((source === 'api' || source === 'form') && given !== bp.initial) {
+      issues.push(
+        stageIssue(
+          l.def.fields.find((f) => f.key === bp.field),
+          `${prefix}${bp.field}`,
+          `的新记录从阶段 ${bp.initial} 开始（蓝图 ${bp.key}）`,
+          `of a new record starts at stage ${bp.initial} (blueprint ${bp.key})`,
+          { blueprint: bp.key, initial: bp.initial },
+        ),
+      );
+    }
+  }
+  return { data: out, issues };
 }
 
 /** The row estimate of the top plan node of an `EXPLAIN (FORMAT JSON)` answer. */
@@ -466,6 +501,7 @@ export function recordsApi(ctx: StoreContext) {
     l: LoadedEntity,
     input: unknown,
     now: Date,
+    source: WriteSource,
     prefix = '',
   ):
     | {
@@ -488,8 +524,10 @@ export function recordsApi(ctx: StoreContext) {
     ) {
       return { ok: false, issues };
     }
-    const hidden = hiddenByRules(l, split.data, now);
-    const v = compileEntityCached(cacheKey(ws, l), l.def).validate(split.data, {
+    const staged = enterInitialStages(l, split.data, source, prefix);
+    issues.push(...staged.issues);
+    const hidden = hiddenByRules(l, staged.data, now);
+    const v = compileEntityCached(cacheKey(ws, l), l.def).validate(staged.data, {
       mode: 'create',
       ...(hidden ? { hidden } : {}),
     });
@@ -542,7 +580,7 @@ export function recordsApi(ctx: StoreContext) {
       const g = await guard(ctx.db, ws, principal, l);
       g.require('create');
       const now = ctx.now();
-      const prepared = prepareCreate(ws, l, input, now);
+      const prepared = prepareCreate(ws, l, input, now, source);
       if (!prepared.ok) throw validationFailed(prepared.issues);
       g.checkWrite(prepared.given);
       const data = prepared.data;
@@ -723,8 +761,10 @@ export function recordsApi(ctx: StoreContext) {
         });
       if (opts.version !== undefined && opts.version !== cur.version) throw conflict(cur);
       const split = splitInput(patch);
-      if (!opts.stageMove && (source === 'api' || source === 'form' || source === 'import'))
-        await refuseBlueprintStageChange(ctx.db, ws, l.def, split.data, cur.data ?? {});
+      if (!opts.stageMove && byPerson(source)) {
+        const stageIssues = blueprintStageIssues(l, split.data, cur.data ?? {});
+        if (stageIssues.length) throw validationFailed(stageIssues);
+      }
       const compiled = compileEntityCached(cacheKey(ws, l), l.def);
       const v = compiled.validate(split.data, { mode: 'update' });
       const issues = [...split.issues, ...(v.ok ? [] : v.issues)];
@@ -904,7 +944,7 @@ export function recordsApi(ctx: StoreContext) {
         dept: string | null | undefined;
       }[] = [];
       rows.forEach((input, i) => {
-        const r = prepareCreate(ws, l, input, now);
+        const r = prepareCreate(ws, l, input, now, source);
         if (!r.ok) {
           add(i, r.issues);
           return;

@@ -280,6 +280,58 @@ describe('workflow runtime', () => {
     expect(inbox.items.filter((n) => n.kind === 'timeout')).toHaveLength(1);
   });
 
+  it("puts a new record in the blueprint's initial stage, with its history, on-enter actions and SLA", async () => {
+    const ws = await env.ws();
+    await env.rt.definitions.create(ws, env.admin, 'blueprint', {
+      key: 'intake',
+      entity: 'order',
+      field: 'stage',
+      initial: 'new',
+      stages: [
+        {
+          key: 'new',
+          onEnter: [{ type: 'updateRecord', set: { note: { value: 'welcome' } } }],
+          sla: { after: { hours: 2 }, escalate: { set: { note: { value: 'late' } } } },
+        },
+        { key: 'won', final: true },
+      ],
+      transitions: [{ key: 'win', from: 'new', to: 'won' }],
+    });
+    await env.rt.definitions.publish(ws, env.admin, 'blueprint', 'intake');
+    // Through the API or a form a new record cannot start past the initial stage...
+    const e = await refusal(order(ws, { title: 'Skip', stage: 'won' }));
+    expect(e.code).toBe('VALIDATION_FAILED');
+    expect(e.issues[0]).toMatchObject({ field: 'stage', code: 'stageMove', params: { initial: 'new' } });
+    expect((await env.store.records.list(ws, env.admin, 'order', {})).items).toHaveLength(0);
+    // ...it starts in it, whether the stage is left out or named; an import may bring any stage in.
+    const fresh = await order(ws, { title: 'Fresh' });
+    const named = await order(ws, { title: 'Named', stage: 'new' });
+    const imported = await env.store.records.create(
+      ws,
+      env.admin,
+      'order',
+      { title: 'Old', stage: 'won' },
+      { source: 'import' },
+    );
+    expect([fresh.stage, named.stage, imported.stage]).toEqual(['new', 'new', 'won']);
+    await env.runner().drain();
+    expect((await env.store.records.get(ws, env.admin, 'order', String(fresh.id))).note).toBe('welcome');
+    const h = await env.rt.blueprints.stageHistory(ws, env.admin, 'intake', String(fresh.id));
+    expect(h.entries).toMatchObject([{ from: null, stage: 'new', transition: null }]);
+    // The initial stage's SLA runs from the creation.
+    await env.rt.blueprints.moveStage(ws, env.admin, {
+      blueprint: 'intake',
+      recordId: String(named.id),
+      to: 'won',
+    });
+    env.clock.advance(2 * 60 * 60_000 + 1000);
+    await env.runner().drain();
+    expect((await env.store.records.get(ws, env.admin, 'order', String(fresh.id))).note).toBe('late');
+    expect((await env.store.records.get(ws, env.admin, 'order', String(named.id))).note).toBe('welcome');
+    const moved = await env.rt.blueprints.stageHistory(ws, env.admin, 'intake', String(named.id));
+    expect(moved.entries.map((x) => x.stage)).toEqual(['new', 'won']);
+  });
+
   it("starts a flow from an automation on behalf of the record's creator", async () => {
     const ws = await env.ws();
     const approver = randomUUID();

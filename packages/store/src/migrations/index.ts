@@ -3,6 +3,7 @@ import { migration0002 } from './0002-people.js';
 import { migration0003 } from './0003-views-files.js';
 import { migration0004 } from './0004-cache-notify.js';
 import { migration0005 } from './0005-workflow.js';
+import { migration0006 } from './0006-blueprint-stages.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ];

@@ -1227,14 +1227,17 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
     };
   }
 
-  async function publishedAutomations(q: Db, ws: string, entity: string) {
+  /** The published, enabled definitions of one kind for an entity. */
+  async function publishedFor<T>(q: Db, ws: string, kind: 'automation' | 'blueprint', entity: string) {
     const s = workspaceSchema(ws);
-    return q.query<{ key: string; version: number; definition: Automation }>(
+    return q.query<{ key: string; version: number; definition: T }>(
       `SELECT d.key, v.version, v.definition FROM ${s}._wf_definitions d JOIN ${s}._wf_versions v ON v.kind = d.kind AND v.key = d.key AND v.version = d.published_version
-        WHERE d.kind = 'automation' AND d.entity = $1 AND d.enabled AND d.deleted_at IS NULL ORDER BY d.key`,
-      [entity],
+        WHERE d.kind = $1 AND d.entity = $2 AND d.enabled AND d.deleted_at IS NULL ORDER BY d.key`,
+      [kind, entity],
     );
   }
+  const publishedAutomations = (q: Db, ws: string, entity: string) =>
+    publishedFor<Automation>(q, ws, 'automation', entity);
 
   const automations = {
     async runs(ws: string, key: string, o: { limit?: number } = {}): Promise<AutomationRunView[]> {
@@ -1358,6 +1361,56 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
       if (effects === null) return { stale: true };
       await applyEffects(tx, { ws, entity, recordId, depth: 0 }, effects);
       return { escalated: effects.length };
+    },
+    /** A created record entered its blueprints' initial stages: stage history, on-enter actions, SLA. */
+    async 'blueprint.enter'(job, tx) {
+      const ws = String(job.workspace);
+      const [a] = await tx.query<{ entity: string; record_id: string; actor: string | null; at: Date }>(
+        `SELECT entity, record_id::text, actor::text, at FROM ${workspaceSchema(ws)}._audit WHERE id = $1 AND action = 'create'`,
+        [Number(job.payload.auditId)],
+      );
+      if (!a) return { skipped: true };
+      let record: Record<string, unknown>;
+      try {
+        record = await storeOn(tx).records.get(ws, runtimePrincipal(), a.entity, a.record_id);
+      } catch (e) {
+        if (e instanceof DomainError && e.code === 'RECORD_NOT_FOUND') return { skipped: 'deleted' };
+        throw e;
+      }
+      const entered: string[] = [];
+      for (const { definition: bp } of await publishedFor<Blueprint>(tx, ws, 'blueprint', a.entity)) {
+        const stage = record[bp.field];
+        if (typeof stage !== 'string' || stage === '') continue;
+        // A move made before this job ran already started the record's stage history.
+        const [seen] = await tx.query(
+          `SELECT 1 FROM ${workspaceSchema(ws)}._stage_history WHERE blueprint = $1 AND record_id = $2::uuid LIMIT 1`,
+          [bp.key, a.record_id],
+        );
+        if (seen) continue;
+        await tx.query(
+          `INSERT INTO ${workspaceSchema(ws)}._stage_history (blueprint, entity, record_id, from_stage, stage, transition, actor, at) VALUES ($1, $2, $3::uuid, NULL, $4, NULL, $5::uuid, $6)`,
+          [bp.key, a.entity, a.record_id, stage, a.actor, a.at.toISOString()],
+        );
+        const effects = enterStage(
+          bp,
+          { from: null, to: stage },
+          {
+            recordId: a.record_id,
+            record,
+            directory: await directoryOf(tx, ws),
+            now: a.at,
+            timeZone: await timeZoneOf(tx, ws),
+            ...(a.actor ? { actor: a.actor } : {}),
+          },
+        );
+        await applyEffects(
+          tx,
+          { ws, entity: a.entity, recordId: a.record_id, ...(a.actor ? { actor: a.actor } : {}), depth: 0 },
+          effects,
+        );
+        entered.push(`${bp.key}:${stage}`);
+      }
+      return { entered };
     },
     async 'automation.change'(job, tx) {
       const ws = String(job.workspace);
