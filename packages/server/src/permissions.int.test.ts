@@ -147,7 +147,7 @@ describe('people and permissions over HTTP', () => {
 
   for (const s of SCOPES) {
     for (const who of ['alice', 'bob'] as const) {
-      it(`scope ${s} × ${who}: list, search, get, history, duplicates, update, delete and lookups`, async () => {
+      it(`scope ${s} × ${who}: list, search, aggregate, get, history, duplicates, update, delete and lookups`, async () => {
         await setRole(who, [roleOf[s]]);
         const expected = recs.filter((r) => oracle(s, who, r)).map((r) => r.id);
         const list = await t.request('GET', `${R}?limit=100`, as(who));
@@ -158,6 +158,18 @@ describe('people and permissions over HTTP', () => {
         const search = await t.request('GET', `${R}?q=deal`, as(who));
         expect(search.body.total).toBe(expected.length);
         expect((await t.request('GET', `${R}?q=zz`, as(who))).body.total).toBe(0);
+        const agg = await t.request('POST', '/api/entities/deal/aggregate', {
+          ...as(who),
+          body: { measures: [{ op: 'count' }, { op: 'sum', field: 'amount' }] },
+        });
+        expect(agg.status).toBe(200);
+        expect(agg.body.items[0].count).toBe(expected.length);
+        const hiddenAgg = await t.request('POST', '/api/entities/deal/aggregate', {
+          ...as(who),
+          body: { groupBy: ['cost'] },
+        });
+        expect(hiddenAgg.status).toBe(403);
+        expect(hiddenAgg.text).not.toContain('cost-');
         for (const r of recs) {
           const visible = expected.includes(r.id);
           const get = await t.request('GET', `${R}/${r.id}`, as(who));
@@ -312,6 +324,32 @@ describe('people and permissions over HTTP', () => {
   });
 
   describe('hand-over (离职交接)', () => {
+    it('previews what a hand-over would move (owned live records per entity, open tasks) for administrators only', async () => {
+      const r = await t.api('GET', `/api/members/${member.bob.id}/handover`);
+      expect(r.status).toBe(200);
+      const owned = recs.filter((x) => x.owner === 'bob').length;
+      expect(r.body).toEqual({
+        records: expect.arrayContaining([
+          { entity: 'deal', count: owned },
+          { entity: 'visit', count: 0 },
+        ]),
+        openTasks: 0,
+      });
+      expect(r.body.records).toHaveLength(2);
+      // A deleted record is not handed over, so it is not counted.
+      const bobDeal = recs.find((x) => x.owner === 'bob')?.id as string;
+      expect((await t.api('DELETE', `${R}/${bobDeal}`)).status).toBe(204);
+      const after = await t.api('GET', `/api/members/${member.bob.id}/handover`);
+      expect(after.body.records).toContainEqual({ entity: 'deal', count: owned - 1 });
+      expect((await t.api('POST', `${R}/${bobDeal}/restore`)).status).toBe(200);
+      expect((await t.request('GET', `/api/members/${member.bob.id}/handover`, as('alice'))).status).toBe(
+        403,
+      );
+      expect((await t.api('GET', '/api/members/00000000-0000-4000-8000-000000000000/handover')).status).toBe(
+        404,
+      );
+    });
+
     it('deactivates bob, gives his deals to alice in one transaction, stops his token at once, audits it', async () => {
       const bobToken = member.bob.token;
       expect((await t.request('GET', '/api/auth/me', { token: bobToken })).status).toBe(200);

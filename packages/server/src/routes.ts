@@ -920,6 +920,79 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
     }),
   );
 
+  add(
+    defineRoute<{ entity: string }>({
+      method: 'POST',
+      path: '/api/entities/{entity}/aggregate',
+      operationId: 'aggregateRecords',
+      summary: { en: 'Count, sum and average records by group', 'zh-CN': '分组统计' },
+      description:
+        'Groups the records the caller may read by up to two fields (dates bucketed by day, week, month, quarter or year in the workspace time zone) and measures count, countDistinct, sum, avg, min and max. `filter` and `q` work as in a list; hidden fields cannot be used.',
+      tags: ['records'],
+      auth: 'user',
+      workspace: true,
+      params: entityParams,
+      query: noQuery,
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          filter: { description: 'The filter AST, as in a list' },
+          q: { type: 'string', maxLength: 200 },
+          groupBy: {
+            type: 'array',
+            maxItems: 2,
+            items: {
+              oneOf: [
+                { type: 'string' },
+                {
+                  type: 'object',
+                  required: ['field'],
+                  additionalProperties: false,
+                  properties: {
+                    field: { type: 'string' },
+                    bucket: { enum: ['day', 'week', 'month', 'quarter', 'year'] },
+                  },
+                },
+              ],
+            },
+          },
+          measures: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 10,
+            items: {
+              type: 'object',
+              required: ['op'],
+              additionalProperties: false,
+              properties: {
+                op: { enum: ['count', 'countDistinct', 'sum', 'avg', 'min', 'max'] },
+                field: { type: 'string' },
+                as: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$' },
+              },
+            },
+          },
+          limit: { type: 'integer', minimum: 1, maximum: 10000 },
+        },
+      },
+      responses: {
+        '200': json('One row per group, largest first: group keys by field key, measures by name', {
+          type: 'object',
+          properties: {
+            items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            truncated: { type: 'boolean' },
+          },
+          required: ['items', 'truncated'],
+        }),
+      },
+      async handler({ ws, principal, params, body }) {
+        return {
+          body: await store.records.aggregate(ws, principal, params.entity, body as Record<string, unknown>),
+        };
+      },
+    }),
+  );
+
   routes.push(...buildViewRoutes(deps), ...buildFileRoutes(deps), ...buildPeopleRoutes(deps));
   if (deps.workflow) routes.push(...buildWorkflowRoutes({ workflow: deps.workflow }));
   return routes;

@@ -122,6 +122,13 @@ export interface StorePort {
       opts?: WriteOptions,
     ): Promise<unknown>;
     duplicates(ws: string, principal: Principal, entity: string, candidate: unknown): Promise<unknown>;
+    /** Grouped counts and sums of the records the caller may read. */
+    aggregate(
+      ws: string,
+      principal: Principal,
+      entity: string,
+      opts: Record<string, unknown>,
+    ): Promise<{ items: Record<string, unknown>[]; truncated: boolean }>;
     /** Records for an export (needs the `export` action); see docs/permissions.md. */
     exportRows?(
       ws: string,

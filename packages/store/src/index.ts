@@ -51,7 +51,15 @@ export {
   type TokenScopes,
 } from './permissions/model.js';
 export { SqlParams } from './query/params.js';
-export type { HistoryEntry, ListOptions, ListResult, WriteOptions, WriteSource } from './records.js';
+export type {
+  AggregateOptions,
+  AggregateResult,
+  HistoryEntry,
+  ListOptions,
+  ListResult,
+  WriteOptions,
+  WriteSource,
+} from './records.js';
 export { MAX_BULK } from './records.js';
 export { foldSearchText, queryTokens, searchDocument, textTokens } from './search.js';
 export { createStore, type Store } from './store.js';

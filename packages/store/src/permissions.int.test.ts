@@ -31,7 +31,8 @@ interface Rec {
   owner: string;
   createdBy: string;
   dept: string | null;
-  grade: 'A' | 'B';
+  grade: 'A' | 'B' | null;
+  name: string;
 }
 
 const NAMES = ['alice', 'bob', 'carol', 'dave'] as const;
@@ -140,7 +141,14 @@ describe('permission matrix (store)', () => {
           ownerId: users[owner],
           ...(dept ? { departmentId: dept } : {}),
         });
-        recs.push({ id: r.id as string, owner: users[owner], createdBy: admin.userId, dept, grade });
+        recs.push({
+          id: r.id as string,
+          owner: users[owner],
+          createdBy: admin.userId,
+          dept,
+          grade,
+          name: `deal ${i}`,
+        });
         i++;
       }
     }
@@ -158,6 +166,7 @@ describe('permission matrix (store)', () => {
         createdBy: users[n],
         dept: memberDepts[n][0] ?? null,
         grade: 'B',
+        name: `by ${n}`,
       });
     }
   });
@@ -191,7 +200,7 @@ describe('permission matrix (store)', () => {
 
   for (const { name, rule, input } of rules) {
     for (const n of NAMES) {
-      it(`${name} × ${n}: list, get, history, duplicates, update and delete reach exactly the scope`, async () => {
+      it(`${name} × ${n}: list, search, aggregate, export, get, history, duplicates, update and delete reach exactly the scope`, async () => {
         const role = await org.roles.create(
           ws,
           {
@@ -223,6 +232,31 @@ describe('permission matrix (store)', () => {
           } while (cursor);
           expect(seen.sort()).toEqual([...expected].sort());
           expect(total).toBe(expected.length);
+        }
+        // search, aggregate and export see the same records as the list
+        if (can('read')) {
+          const named = recs
+            .filter((r) => expected.includes(r.id) && r.name.startsWith('deal'))
+            .map((r) => r.id);
+          const hits = await env.store.records.list(ws, p, 'deal', { q: 'deal', limit: 200 });
+          expect(hits.items.map((x) => x.id as string).sort()).toEqual([...named].sort());
+          const agg = await env.store.records.aggregate(ws, p, 'deal', {
+            groupBy: ['grade'],
+            measures: [{ op: 'count' }, { op: 'countDistinct', field: 'id', as: 'ids' }],
+          });
+          const byGrade = (g: 'A' | 'B' | null) =>
+            recs.filter((r) => expected.includes(r.id) && r.grade === g).length;
+          expect(Object.fromEntries(agg.items.map((x) => [String(x.grade), x.count]))).toEqual(
+            Object.fromEntries(
+              (['A', 'B', null] as const).filter((g) => byGrade(g) > 0).map((g) => [String(g), byGrade(g)]),
+            ),
+          );
+          const exp = env.store.records.exportRows(ws, p, 'deal');
+          if (rule.actions.includes('export'))
+            expect((await exp).items.map((x) => x.id as string).sort()).toEqual([...expected].sort());
+          else expect((await domainError(exp)).code).toBe('FORBIDDEN');
+        } else {
+          expect((await domainError(env.store.records.aggregate(ws, p, 'deal'))).code).toBe('FORBIDDEN');
         }
         for (const r of recs) {
           const visible = expected.includes(r.id);
@@ -263,10 +297,9 @@ describe('permission matrix (store)', () => {
             owner: users[n],
             createdBy: users[n],
             dept: memberDepts[n][0] ?? null,
-            grade: 'B',
+            grade: null, // unset: the custom grade filter must not reach it
+            name: 'new',
           });
-          // grade is unset on this record: the custom grade filter must not reach it
-          (recs[recs.length - 1] as Rec).grade = 'B';
         } else expect((await domainError(created)).code).toBe('FORBIDDEN');
         await setRoles(n, []);
       });
@@ -313,6 +346,22 @@ describe('permission matrix (store)', () => {
       expect(JSON.stringify(h)).not.toContain('secret');
       const c = await env.store.records.create(ws, alice(), 'deal', { name: 'mine' });
       expect(c).not.toHaveProperty('secret');
+    });
+
+    it('refuses aggregating on a hidden field, naming it', async () => {
+      for (const [input, field] of [
+        [{ groupBy: ['secret'] }, 'groupBy.0.field'],
+        [{ measures: [{ op: 'countDistinct', field: 'secret' }] }, 'measures.0.field'],
+        [{ filter: { field: 'secret', op: 'isEmpty' } }, 'filter.secret'],
+      ] as const) {
+        const e = await domainError(env.store.records.aggregate(ws, alice(), 'deal', input));
+        expect(e.code).toBe('FORBIDDEN');
+        expect(e.issues[0]).toMatchObject({ field, code: 'hidden' });
+      }
+      const own = await env.store.records.aggregate(ws, alice(), 'deal', {
+        measures: [{ op: 'sum', field: 'amount' }],
+      });
+      expect(own.items).toHaveLength(1);
     });
 
     it('a text search does not match on hidden fields', async () => {

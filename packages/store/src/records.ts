@@ -26,6 +26,7 @@ import { uniqueFieldOfIndex } from './ddl.js';
 import { entityTable, fieldLiteral, workspaceSchema } from './ident.js';
 import { type Guard, guardFor, scopeEscape } from './permissions/guard.js';
 import type { EntityAction } from './permissions/model.js';
+import { compileAggregate, parseAggregate } from './query/aggregate.js';
 import {
   baseWhere,
   type CompileContext,
@@ -70,6 +71,24 @@ export interface ListOptions {
   deleted?: boolean;
   /** 'exact' counts every match; by default large counts are the planner's estimate. */
   total?: 'auto' | 'exact';
+}
+
+export interface AggregateOptions {
+  filter?: unknown;
+  q?: unknown;
+  /** Up to two field keys or `{ field, bucket }` (dates: day, week, month, quarter, year). */
+  groupBy?: unknown;
+  /** `{ op, field?, as? }`: count, countDistinct, sum, avg, min, max (default: count). */
+  measures?: unknown;
+  /** At most this many groups (default 1000, at most 10,000). */
+  limit?: unknown;
+}
+
+export interface AggregateResult {
+  /** One row per group (largest first): the group keys by field key and the measures by name. */
+  items: Record<string, unknown>[];
+  /** More groups than `limit` matched. */
+  truncated: boolean;
 }
 
 export interface ListResult {
@@ -1131,6 +1150,74 @@ export function recordsApi(ctx: StoreContext) {
         items: items.slice(0, max),
         truncated: items.length > max || cursor !== undefined,
       };
+    },
+
+    /**
+     * Counts, sums, averages… of the records the caller may read, grouped by up to two fields (dates
+     * bucketed in the workspace time zone). Filter, search and scope are those of a list.
+     */
+    async aggregate(
+      ws: string,
+      principal: Principal,
+      entity: string,
+      opts: AggregateOptions = {},
+    ): Promise<AggregateResult> {
+      const l = await ctx.loadEntity(ctx.db, ws, entity);
+      const g = await guard(ctx.db, ws, principal, l);
+      g.require('read');
+      const filter = parseFilterInput(l.def, opts.filter);
+      const q = parseQ(opts.q);
+      const cc = await compileCtx(ctx.db, ws, l);
+      const parsed = parseAggregate(cc, opts as Record<string, unknown>);
+      if (!parsed.ok) throw new DomainError('BAD_REQUEST', {}, parsed.issues);
+      const spec = parsed.value;
+      g.checkQuery(
+        filter,
+        [],
+        [
+          ...spec.groupBy.map((x, i) => ({ at: `groupBy.${i}.field`, key: x.field })),
+          ...spec.measures.flatMap((x, i) => (x.field ? [{ at: `measures.${i}.field`, key: x.field }] : [])),
+        ],
+      );
+      const p = new SqlParams();
+      const where = baseWhere(
+        cc,
+        {
+          filter,
+          q,
+          deleted: false,
+          scope: (pp) => {
+            const scope = g.where('read', cc, pp);
+            const visible = q ? g.searchVisibleSql(q, pp) : null;
+            if (visible === null) return scope;
+            return scope === 'TRUE' ? visible : `${scope} AND ${visible}`;
+          },
+        },
+        p,
+      );
+      const { sql, columns } = compileAggregate(cc, spec, where, p);
+      const rows = await ctx.db.query<Record<string, unknown>>(sql, p.values);
+      const counts = new Set(
+        spec.measures.filter((x) => x.op === 'count' || x.op === 'countDistinct').map((x) => x.as),
+      );
+      const items = rows.slice(0, spec.groupBy.length ? spec.limit : 1).map((r) => {
+        const out: Record<string, unknown> = {};
+        columns.forEach((c, i) => {
+          const v = r[`_c${i}`];
+          out[c.name] =
+            v === null || v === undefined
+              ? counts.has(c.name)
+                ? 0
+                : null
+              : v instanceof Date
+                ? v.toISOString()
+                : c.numeric
+                  ? Number(v)
+                  : v;
+        });
+        return out;
+      });
+      return { items, truncated: spec.groupBy.length > 0 && rows.length > spec.limit };
     },
 
     async duplicates(

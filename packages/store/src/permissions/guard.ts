@@ -43,7 +43,12 @@ export interface Guard {
   hiddenOut: Set<string>;
   project<R extends Record<string, unknown>>(rec: R): R;
   /** Refuses filters and sorts that read a hidden field (they would reveal its values). */
-  checkQuery(filter: FilterNode | undefined, sort: readonly SortItem[]): void;
+  checkQuery(
+    filter: FilterNode | undefined,
+    sort: readonly SortItem[],
+    /** Other uses of fields in the query (an aggregate's groups and measures). */
+    used?: readonly { at: string; key: string }[],
+  ): void;
   /** An extra predicate so that `q` matches only visible fields (null: no hidden searchable field). */
   searchVisibleSql(q: string, p: SqlParams): string | null;
   /** Refuses writing hidden or read-only fields: on create any value, on update a changed value. */
@@ -113,8 +118,17 @@ export async function guardFor(
       for (const [k, v] of Object.entries(rec)) if (!hiddenOut.has(k)) out[k] = v;
       return out as typeof rec;
     },
-    checkQuery(filter, sort) {
+    checkQuery(filter, sort, used = []) {
       if (hiddenOut.size === 0) return;
+      for (const u of used) {
+        if (blocked(u.key))
+          throw fieldForbidden(
+            u.at,
+            'hidden',
+            `不能按隐藏字段 ${u.key} 统计`,
+            `You cannot aggregate on the hidden field ${u.key}`,
+          );
+      }
       if (filter) {
         for (const k of filterFields(filter)) {
           if (blocked(k))
