@@ -10,7 +10,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { JobRunner } from '@formwork/server';
-import { createStore, createWorkflowRuntime, type Db, type Principal } from '@formwork/store';
+import { createStore, createWorkflowRuntime, type Db, type Principal, startCacheBus } from '@formwork/store';
 
 type Figures = Record<string, number>;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -64,8 +64,10 @@ export async function benchApprovals(
   const signers = opts.signers ?? 10;
   const concurrency = opts.concurrency ?? 16;
   const ws = await workspace(db);
-  const rt = createWorkflowRuntime(db);
-  const store = createStore(db);
+  // As in `formwork start`: definitions and the directory are served from memory while the bus is live.
+  const bus = await startCacheBus(db);
+  const rt = createWorkflowRuntime(db, { cacheBus: bus });
+  const store = createStore(db, { cacheBus: bus });
   const members: string[] = Array.from({ length: signers }, () => randomUUID());
   await rt.definitions.create(ws, admin, 'flow', flow('bench', members));
   await rt.definitions.publish(ws, admin, 'flow', 'bench');
@@ -93,6 +95,7 @@ export async function benchApprovals(
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  await bus.close();
   return {
     approvalActions: queue.length,
     approvalSeconds: round(seconds, 2),

@@ -28,6 +28,8 @@ export interface StoreOptions {
   scope?: ScopeFn;
   /** Lets entity definitions be served from memory while the bus is live (see cache-bus.ts). */
   cacheBus?: CacheBus;
+  /** Another store's definition cache (from `createEntityCache` with the same `cacheBus`). */
+  entityCache?: EntityCache;
 }
 
 export interface LoadedEntity {
@@ -68,17 +70,34 @@ export function mapMissingWorkspace(e: unknown, ws: string): never {
   throw e;
 }
 
-export function createContext(db: Db, opts: StoreOptions): StoreContext {
-  const cache = new Map<
-    string,
-    { version: number; def: EntityDefinition; tz: string; blueprints: GoverningBlueprint[]; at: number }
-  >();
-  const timeZone = opts.timeZone ?? 'Asia/Shanghai';
-  const bus = opts.cacheBus ?? noCacheBus;
+type CachedEntity = {
+  version: number;
+  def: EntityDefinition;
+  tz: string;
+  blueprints: GoverningBlueprint[];
+  at: number;
+};
+
+/** Entity definitions by `workspace:entity`, dropped when the cache bus announces a change. */
+export type EntityCache = Map<string, CachedEntity>;
+
+/**
+ * A definition cache kept current by `bus`. Create one per process part and share it with the stores
+ * bound to a transaction (`StoreOptions.entityCache`), so a transaction does not reload definitions.
+ */
+export function createEntityCache(bus: CacheBus): EntityCache {
+  const cache: EntityCache = new Map();
   bus.on('entity', (schema) => {
     if (schema === '*') return cache.clear();
     for (const k of cache.keys()) if (`ws_${k.slice(0, k.indexOf(':'))}` === schema) cache.delete(k);
   });
+  return cache;
+}
+
+export function createContext(db: Db, opts: StoreOptions): StoreContext {
+  const timeZone = opts.timeZone ?? 'Asia/Shanghai';
+  const bus = opts.cacheBus ?? noCacheBus;
+  const cache = opts.entityCache ?? createEntityCache(bus);
   return {
     db,
     now: opts.now ?? (() => new Date()),

@@ -28,7 +28,7 @@ import {
   timeInStage,
 } from '@formwork/workflow';
 import { noCacheBus } from '../cache-bus.js';
-import { createContext, type StoreOptions } from '../context.js';
+import { createContext, createEntityCache, type StoreOptions } from '../context.js';
 import type { Db } from '../db.js';
 import { workspaceSchema } from '../ident.js';
 import type { HandoverHook } from '../org.js';
@@ -230,11 +230,15 @@ export interface WorkflowRuntimeOptions extends StoreOptions {
 }
 
 export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {}) {
-  const ctx = createContext(db, opts);
+  // One definition cache for the runtime and every store it binds to a transaction.
+  const entityCache = createEntityCache(opts.cacheBus ?? noCacheBus);
+  const ctx = createContext(db, { ...opts, entityCache });
   const txOpts: StoreOptions = {
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
     ...(opts.scope ? { scope: opts.scope } : {}),
+    ...(opts.cacheBus ? { cacheBus: opts.cacheBus } : {}),
+    entityCache,
   };
   const storeOn = (q: Db): Store => createStore(q, txOpts);
   const entityOf = async (q: Db, ws: string, key: string) => (await ctx.loadEntity(q, ws, key)).def;
@@ -626,25 +630,33 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
   }
 
   /** One event on one instance, in the caller's transaction. */
+  /** Applies one event to an instance (named by its id, or by the id of one of its tasks). */
   async function handleEvent(
     tx: Db,
     ws: string,
-    instanceId: string,
+    target: string | { taskId: string },
     event: FlowEvent,
     idem?: string,
-  ): Promise<{ replayed: boolean }> {
+  ): Promise<{ replayed: boolean; instanceId: string }> {
     const s = workspaceSchema(ws);
+    const byTask = typeof target !== 'string';
     const [inst] = await tx.query<InstanceRow>(
-      `SELECT * FROM ${s}._wf_instances WHERE id = $1::uuid FOR UPDATE`,
-      [instanceId],
+      byTask
+        ? `SELECT * FROM ${s}._wf_instances WHERE id = (SELECT instance_id FROM ${s}._wf_tasks WHERE id = $1::text) FOR UPDATE`
+        : `SELECT * FROM ${s}._wf_instances WHERE id = $1::uuid FOR UPDATE`,
+      [byTask ? target.taskId : uuidOrNull(target)],
     );
-    if (!inst) throw notFound('流程实例|Flow instance', { instanceId });
+    if (!inst)
+      throw byTask
+        ? notFound('待办|Task', { taskId: target.taskId })
+        : notFound('流程实例|Flow instance', { instanceId: target });
+    const instanceId = inst.id;
     if (idem) {
       const prev = await tx.query(
         `SELECT 1 FROM ${s}._wf_events WHERE instance_id = $1::uuid AND idem_key = $2`,
         [instanceId, idem],
       );
-      if (prev.length > 0) return { replayed: true };
+      if (prev.length > 0) return { replayed: true, instanceId };
     }
     const { flow, timeZone } = await compiled(tx, ws, inst.flow, inst.version);
     const record = await storeOn(tx).records.get(ws, runtimePrincipal(), inst.entity, inst.record_id, {
@@ -671,7 +683,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
         `INSERT INTO ${s}._wf_events (instance_id, idem_key, result, at) VALUES ($1::uuid, $2, $3::jsonb, $4)`,
         [instanceId, idem, { event: event.type }, now.toISOString()],
       );
-    return { replayed: false };
+    return { replayed: false, instanceId };
   }
 
   async function instanceRow(q: Db, ws: string, id: string): Promise<InstanceRow> {
@@ -704,12 +716,18 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
     id: string,
     participant = false,
   ): Promise<InstanceView> {
-    const inst = await instanceRow(q, ws, id);
+    const s = workspaceSchema(ws);
+    const [row] = uuidOrNull(id)
+      ? await q.query<InstanceRow & { tasks: TaskRow[] }>(
+          `SELECT i.*, COALESCE((SELECT jsonb_agg(to_jsonb(t) ORDER BY t.created_at, t.id) FROM ${s}._wf_tasks t
+                                 WHERE t.instance_id = i.id), '[]'::jsonb) AS tasks
+             FROM ${s}._wf_instances i WHERE i.id = $1::uuid`,
+          [id],
+        )
+      : [];
+    if (!row) throw notFound('流程实例|Flow instance', { instanceId: id });
+    const { tasks, ...inst } = row;
     if (!participant) await assertCanSee(q, ws, p, inst);
-    const tasks = await q.query<TaskRow>(
-      `SELECT * FROM ${workspaceSchema(ws)}._wf_tasks WHERE instance_id = $1::uuid ORDER BY created_at, id`,
-      [id],
-    );
     const { flow } = await compiled(q, ws, inst.flow, inst.version);
     const active = inst.status === 'active' ? activeNodes(flow, inst.snapshot) : [];
     const mine = tasks.filter((t) => t.status === 'open' && t.assignee === p.userId);
@@ -769,11 +787,6 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
       taskId: string,
       action: TaskAction & { idempotencyKey?: string },
     ): Promise<InstanceView> {
-      const [t] = await db.query<{ instance_id: string }>(
-        `SELECT instance_id::text FROM ${workspaceSchema(ws)}._wf_tasks WHERE id = $1`,
-        [taskId],
-      );
-      if (!t) throw notFound('待办|Task', { taskId });
       const { idempotencyKey, ...a } = action;
       const named = a.type === 'transfer' ? [a.to] : a.type === 'addSigner' ? a.members : [];
       const stranger = named.find((x) => !uuidOrNull(x));
@@ -787,11 +800,9 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
       const event = (
         a.type === 'comment' ? { ...a, actor: p.userId, taskId } : { ...a, taskId, actor: p.userId }
       ) as FlowEvent;
-      const r = await db.transaction((tx) =>
-        handleEvent(tx, ws, t.instance_id, event, idemOf(idempotencyKey)),
-      );
+      const r = await db.transaction((tx) => handleEvent(tx, ws, { taskId }, event, idemOf(idempotencyKey)));
       return {
-        ...(await view(db, ws, p, t.instance_id, !r.replayed)),
+        ...(await view(db, ws, p, r.instanceId, !r.replayed)),
         ...(r.replayed ? { replayed: true } : {}),
       };
     },
