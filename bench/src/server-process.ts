@@ -20,6 +20,8 @@ export async function startServer(opts: {
   port: number;
   databaseUrl?: string;
   dataDir?: string;
+  /** FORMWORK_WORKERS (PostgreSQL only); default one process. */
+  workers?: number;
 }): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -32,6 +34,7 @@ export async function startServer(opts: {
   delete env.DATABASE_URL;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   if (opts.dataDir) env.FORMWORK_DATA_DIR = opts.dataDir;
+  env.FORMWORK_WORKERS = String(opts.workers ?? 1);
   const t0 = performance.now();
   const proc = spawn(process.execPath, [FORMWORK_BIN, 'start'], {
     env,
@@ -58,9 +61,17 @@ export async function startServer(opts: {
     port: opts.port,
     baseUrl,
     startMs,
+    // The whole process tree: with FORMWORK_WORKERS the primary forks the servers.
     rssMb: () => {
-      const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const pids = [proc.pid as number, ...childPids(proc.pid as number)];
+      let kb = 0;
+      for (const pid of pids) {
+        try {
+          kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+        } catch {
+          // exited meanwhile
+        }
+      }
       return kb / 1024;
     },
     stop: () =>
@@ -70,4 +81,17 @@ export async function startServer(opts: {
         proc.kill('SIGTERM');
       }),
   };
+}
+
+/** The direct children of a process (from /proc/<pid>/task/<pid>/children). */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
 }

@@ -21,8 +21,10 @@ describe('readConfig', () => {
         FORMWORK_ADMIN_EMAIL: 'Boss@Example.com',
         FORMWORK_ADMIN_PASSWORD: 'correct horse',
         FORMWORK_TIMEZONE: 'Asia/Shanghai',
+        FORMWORK_WORKERS: 'auto',
       },
       '/',
+      () => 6,
     );
     expect(r).toEqual({
       ok: true,
@@ -35,8 +37,24 @@ describe('readConfig', () => {
         adminPassword: 'correct horse',
         timeZone: 'Asia/Shanghai',
         log: 'info',
+        workers: 6,
       },
     });
+  });
+
+  it('runs one process unless asked, and several only on PostgreSQL', () => {
+    expect(
+      readConfig({}, '/').ok && (readConfig({}, '/') as { config: { workers: number } }).config.workers,
+    ).toBe(1);
+    const embedded = readConfig({ FORMWORK_WORKERS: '2' }, '/');
+    expect(embedded.ok).toBe(false);
+    expect(embedded.ok ? '' : embedded.errors.join()).toContain('needs DATABASE_URL');
+    for (const bad of ['0', '-1', '1.5', 'many', '65']) {
+      const r = readConfig({ FORMWORK_WORKERS: bad, DATABASE_URL: 'postgres://x/y' }, '/');
+      expect(r.ok ? '' : r.errors.join(), bad).toContain('FORMWORK_WORKERS');
+    }
+    const two = readConfig({ FORMWORK_WORKERS: '2', DATABASE_URL: 'postgres://x/y' }, '/');
+    expect(two.ok && two.config.workers).toBe(2);
   });
 
   it('names every invalid variable instead of starting', () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -9,6 +10,8 @@ export interface Config {
   adminPassword?: string;
   timeZone: string;
   log: 'info' | 'warn' | 'error' | 'silent';
+  /** Server processes sharing the port (node:cluster); more than one needs PostgreSQL. */
+  workers: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -25,7 +28,11 @@ function isTimeZone(tz: string): boolean {
 }
 
 /** Reads the configuration from the environment; every invalid variable is reported by name. */
-export function readConfig(env: NodeJS.ProcessEnv, cwd: string): ConfigResult {
+export function readConfig(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  cpus: () => number = availableParallelism,
+): ConfigResult {
   const errors: string[] = [];
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
@@ -46,6 +53,12 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string): ConfigResult {
   ) {
     errors.push('FORMWORK_ADMIN_PASSWORD must have at least 8 characters (below 12: letters and digits)');
   }
+  const rawWorkers = env.FORMWORK_WORKERS?.trim() || '1';
+  const workers = rawWorkers === 'auto' ? cpus() : Number(rawWorkers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+    errors.push(`FORMWORK_WORKERS must be 1–64 or "auto", got "${env.FORMWORK_WORKERS}"`);
+  else if (workers > 1 && !databaseUrl)
+    errors.push('FORMWORK_WORKERS above 1 needs DATABASE_URL: the embedded database serves one process');
   const adminEmail = (env.FORMWORK_ADMIN_EMAIL || 'admin@formwork.local').trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+$/.test(adminEmail)) errors.push('FORMWORK_ADMIN_EMAIL is not an e-mail address');
   if (errors.length > 0) return { ok: false, errors };
@@ -60,6 +73,7 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string): ConfigResult {
       ...(adminPassword ? { adminPassword } : {}),
       timeZone,
       log,
+      workers,
     },
   };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDb } from '@formwork/store/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appDir, healthy, onPostgres, run } from './harness.js';
 
 let nextPort = 40_000 + Math.floor(Math.random() * 10_000);
@@ -76,6 +76,47 @@ describe('formwork start', () => {
     again.proc.kill('SIGTERM');
     expect(await again.exit).toBe(0);
   }, 120_000);
+
+  it.runIf(onPostgres)(
+    'FORMWORK_WORKERS=2 serves from two processes, replaces a killed one and stops them all',
+    async () => {
+      const children = (pid: number): number[] => {
+        try {
+          return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+            .split('\n')
+            .map((x) => Number(x.trim()))
+            .filter((x) => x > 0);
+        } catch {
+          return []; // ps exits 1 when no process matches
+        }
+      };
+      const s = run(['start'], { ...dbEnv, PORT: String(nextPort++), FORMWORK_WORKERS: '2' });
+      await healthy(s);
+      await vi.waitFor(() => expect(s.output()).toMatch(/"msg":"formwork started".*"workers":2/), {
+        timeout: 20_000,
+      });
+      const pid = s.proc.pid as number;
+      const workers = children(pid);
+      expect(workers).toHaveLength(2);
+      process.kill(workers[0] as number, 'SIGKILL');
+      await vi.waitFor(() => expect(s.output()).toContain('worker died; starting another'), {
+        timeout: 10_000,
+      });
+      await vi.waitFor(
+        () => {
+          const now = children(pid);
+          expect(now).toHaveLength(2);
+          expect(now).not.toContain(workers[0]);
+        },
+        { timeout: 20_000 },
+      );
+      for (let i = 0; i < 20; i++) expect((await fetch(`${s.url}/api/health`)).status).toBe(200);
+      s.proc.kill('SIGTERM');
+      expect(await s.exit).toBe(0);
+      expect(children(pid)).toEqual([]);
+    },
+    120_000,
+  );
 
   it('refuses invalid configuration, naming the variable', async () => {
     const s = run(['start'], { ...dbEnv, PORT: 'eighty' });
