@@ -441,6 +441,27 @@ export function buildWorkflowRoutes(deps: WorkflowRoutesDeps): AnyRoute[] {
   add(
     defineRoute<{ id: string }>({
       method: 'GET',
+      path: '/api/instances/{id}/record',
+      operationId: 'getInstanceRecord',
+      summary: { en: 'The record of an instance, as its participant sees it', 'zh-CN': '流程中的记录' },
+      description:
+        'For the submitter, assignees, copied members and administrators — also outside their data scope — without the fields their roles hide or the node of their latest task hides.',
+      tags: ['flows'],
+      auth: 'user',
+      workspace: true,
+      params: uuidParams,
+      query: noQuery,
+      responses: {
+        '200': { description: 'The record', schema: { type: 'object', additionalProperties: true } },
+      },
+      async handler({ ws, principal, params }) {
+        return { body: await wf.instances.record(ws, principal, params.id) };
+      },
+    }),
+  );
+  add(
+    defineRoute<{ id: string }>({
+      method: 'GET',
       path: '/api/instances/{id}/history',
       operationId: 'getInstanceHistory',
       summary: { en: 'Instance history: who, what, when, comment, field changes', 'zh-CN': '流转记录' },

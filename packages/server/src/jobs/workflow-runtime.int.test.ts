@@ -104,6 +104,27 @@ describe('workflow runtime', () => {
     expect(audit.some((h) => h.source === 'workflow' && h.actor === a)).toBe(true);
   });
 
+  it("shows an approver the instance's record outside their data scope, without the fields the node hides", async () => {
+    const ws = await env.ws();
+    const a = randomUUID();
+    await publishFlow(env, ws, approvalFlow('peek', [a], { fields: { amount: 'hidden' } }));
+    const rec = await order(ws, { title: 'Secret deal', amount: 999, note: 'n' });
+    const inst = await env.rt.instances.start(ws, env.admin, { flow: 'peek', recordId: String(rec.id) });
+    // The approver has no role that reads orders…
+    expect((await refusal(env.store.records.get(ws, person(a), 'order', String(rec.id)))).code).toMatch(
+      /FORBIDDEN|RECORD_NOT_FOUND/,
+    );
+    // …yet sees what the flow asks them to judge, minus the field the node hides.
+    const seen = await env.rt.instances.record(ws, person(a), inst.id);
+    expect(seen).toMatchObject({ id: rec.id, title: 'Secret deal', note: 'n' });
+    expect(seen).not.toHaveProperty('amount');
+    // The submitter (an administrator here) sees every field; a stranger sees nothing.
+    expect(await env.rt.instances.record(ws, env.admin, inst.id)).toMatchObject({ amount: 999 });
+    expect((await refusal(env.rt.instances.record(ws, person(randomUUID()), inst.id))).code).toBe(
+      'FORBIDDEN',
+    );
+  });
+
   it('lets running instances finish on their own version after a new one is published', async () => {
     const ws = await env.ws();
     const [a, b] = [randomUUID(), randomUUID()];

@@ -32,6 +32,8 @@ import { createContext, createEntityCache, type StoreOptions } from '../context.
 import type { Db } from '../db.js';
 import { workspaceSchema } from '../ident.js';
 import type { HandoverHook } from '../org.js';
+import { resolveAccess } from '../permissions/access.js';
+import { entityAccess } from '../permissions/model.js';
 import { createStore, type Store } from '../store.js';
 import type { Principal } from '../types.js';
 import { type DefinitionsApi, definitionsApi } from './definitions.js';
@@ -780,6 +782,32 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
       return view(db, ws, p, id);
     },
     get: (ws: string, p: Principal, id: string) => view(db, ws, p, id),
+    /**
+     * The record of an instance as one of its participants sees it: approvers, copied members and the
+     * submitter see it even outside their roles' data scope (that is what the flow asked of them), but
+     * never a field their roles hide, nor one the node of their latest task hides.
+     */
+    async record(ws: string, p: Principal, id: string): Promise<Record<string, unknown>> {
+      const inst = await instanceRow(db, ws, id);
+      await assertCanSee(db, ws, p, inst);
+      const store = storeOn(db);
+      const rec = await store.records.get(ws, runtimePrincipal(), inst.entity, inst.record_id, {
+        includeDeleted: true,
+      });
+      const hidden = new Set(entityAccess(await resolveAccess(db, ws, p), inst.entity).hidden);
+      const [last] = await db.query<{ node_id: string }>(
+        `SELECT node_id FROM ${workspaceSchema(ws)}._wf_tasks WHERE instance_id = $1::uuid AND assignee = $2::uuid
+          ORDER BY (status = 'open') DESC, created_at DESC LIMIT 1`,
+        [inst.id, uuidOrNull(p.userId)],
+      );
+      if (last) {
+        const { flow } = await compiled(db, ws, inst.flow, inst.version);
+        const fa = fieldAccessAt(flow, inst.snapshot, last.node_id);
+        for (const [k, a] of Object.entries(fa.fields)) if (a === 'hidden') hidden.add(k);
+      }
+      if (hidden.size === 0) return rec;
+      return Object.fromEntries(Object.entries(rec).filter(([k]) => !hidden.has(k)));
+    },
     /** Approve / reject / submit / transfer / add signer / comment on a task of the caller. */
     async act(
       ws: string,
