@@ -65,6 +65,18 @@ describe('permission matrix (store)', () => {
     return out;
   };
 
+  /** Heads: carol leads Sales (and so East and West below it), dave leads Service. */
+  const heads = (): Record<string, Name> => ({ [depts.sales]: 'carol', [depts.service]: 'dave' });
+  /** The members of the departments `n` heads and every department below them. */
+  const subordinates = (n: Name): Set<string> => {
+    const led = subtree(
+      Object.entries(heads())
+        .filter(([, h]) => h === n)
+        .map(([d]) => d),
+    );
+    return new Set(NAMES.filter((x) => memberDepts[x].some((d) => led.has(d))).map((x) => users[x]));
+  };
+
   /** The oracle: is `r` within `scope` for member `n`? */
   const inScope = (scope: DataScope, n: Name, r: Rec): boolean => {
     const me = users[n];
@@ -75,6 +87,8 @@ describe('permission matrix (store)', () => {
         return false;
       case 'own':
         return r.owner === me || r.createdBy === me;
+      case 'team':
+        return r.owner === me || r.createdBy === me || subordinates(n).has(r.owner);
       case 'department':
         return r.dept !== null && memberDepts[n].includes(r.dept);
       case 'departmentTree':
@@ -82,6 +96,7 @@ describe('permission matrix (store)', () => {
       case 'custom': {
         const leaf = scope.filter as { field: string; value: unknown };
         if (leaf.field === 'grade') return r.grade === leaf.value;
+        if (leaf.field === 'ownerId' && leaf.value === '$subordinates') return subordinates(n).has(r.owner);
         if (leaf.field === 'ownerId') return r.owner === me;
         throw new Error('oracle does not know this filter');
       }
@@ -127,6 +142,8 @@ describe('permission matrix (store)', () => {
       );
       users[n] = member.userId;
     }
+    for (const [dept, head] of Object.entries(heads()))
+      await org.departments.update(ws, dept, { headId: users[head] }, { actor: null });
     // One record per owner × department (created by the admin) …
     let i = 0;
     for (const owner of [...NAMES, 'eve'] as const) {
@@ -173,7 +190,7 @@ describe('permission matrix (store)', () => {
 
   /** `input` is what the admin sends (a preset or actions + scope); `rule` is what the oracle applies. */
   const rules: { name: string; rule: EntityRule; input?: unknown }[] = [
-    ...(['none', 'own', 'department', 'departmentTree', 'all'] as const).map((t) => ({
+    ...(['none', 'own', 'team', 'department', 'departmentTree', 'all'] as const).map((t) => ({
       name: `scope ${t}`,
       rule: { actions: ['read', 'update', 'delete'], scope: { type: t } } as EntityRule,
     })),
@@ -182,6 +199,13 @@ describe('permission matrix (store)', () => {
       rule: {
         actions: ['read', 'update'],
         scope: { type: 'custom', filter: { field: 'grade', op: 'eq', value: 'A' } },
+      },
+    },
+    {
+      name: 'custom owner in $subordinates',
+      rule: {
+        actions: ['read'],
+        scope: { type: 'custom', filter: { field: 'ownerId', op: 'eq', value: '$subordinates' } },
       },
     },
     {

@@ -37,6 +37,11 @@ export function accessSql(ws: string): string {
               SELECT md.department_id FROM ${s}._member_departments md WHERE md.user_id = m.user_id
               UNION SELECT d.id FROM ${s}._departments d JOIN tree ON d.parent_id = tree.id)
             SELECT array_agg(id ORDER BY id) FROM tree), '{}'::uuid[]) AS tree,
+  COALESCE((WITH RECURSIVE led(id) AS (
+              SELECT d.id FROM ${s}._departments d WHERE d.head_id = m.user_id
+              UNION SELECT d.id FROM ${s}._departments d JOIN led ON d.parent_id = led.id)
+            SELECT array_agg(DISTINCT md.user_id) FROM ${s}._member_departments md
+             WHERE md.department_id IN (SELECT id FROM led)), '{}'::uuid[]) AS subordinates,
   COALESCE((SELECT jsonb_agg(jsonb_build_object('key', r.key, 'isAdmin', r.is_admin, 'permissions', r.permissions) ORDER BY r.key)
               FROM ${s}._member_roles mr JOIN ${s}._roles r ON r.id = mr.role_id WHERE mr.user_id = m.user_id), '[]'::jsonb) AS roles,
   (SELECT t.scopes FROM formwork.api_tokens t WHERE t.id = $2::uuid) AS token_scopes,
@@ -54,6 +59,7 @@ export async function loadAccess(db: Queryable, ws: string, principal: Principal
       status: 'none',
       departmentIds: [],
       departmentTreeIds: [],
+      subordinateIds: [],
       roles: [],
     };
   }
@@ -61,6 +67,7 @@ export async function loadAccess(db: Queryable, ws: string, principal: Principal
     status: string | null;
     departments: string[];
     tree: string[];
+    subordinates: string[];
     roles: RoleGrant[];
     token_scopes: unknown;
     system_admin: boolean | null;
@@ -89,6 +96,7 @@ export async function loadAccess(db: Queryable, ws: string, principal: Principal
     status: systemAdmin && status === 'none' ? 'active' : status,
     departmentIds: r?.departments ?? [],
     departmentTreeIds: r?.tree ?? [],
+    subordinateIds: r?.subordinates ?? [],
     roles,
     ...(token ? { token } : {}),
   };
@@ -120,6 +128,7 @@ export async function resolveAccess(db: Queryable, ws: string, principal: Princi
       status: 'active',
       departmentIds: principal.departmentIds,
       departmentTreeIds: principal.departmentIds,
+      subordinateIds: [],
       roles: [],
     };
   }

@@ -86,6 +86,7 @@ export async function guardFor(
     userId: principal.userId,
     departmentIds: access.departmentIds,
     departmentTreeIds: access.departmentTreeIds,
+    subordinateIds: access.subordinateIds,
   };
   const hiddenOut = new Set(ea.hidden);
   for (const f of def.fields) {

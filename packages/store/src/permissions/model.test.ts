@@ -28,6 +28,7 @@ const access = (...roles: RolePermissions[]): Access => ({
   status: 'active',
   departmentIds: ['d1'],
   departmentTreeIds: ['d1', 'd2'],
+  subordinateIds: [],
   roles: roles.map((permissions, i) => ({ key: `r${i}`, isAdmin: false, permissions })),
 });
 
@@ -225,8 +226,18 @@ describe('effective access: the union of roles', () => {
 });
 
 describe('scope variables', () => {
-  const vars = { userId: 'u1', departmentIds: ['d1'], departmentTreeIds: ['d1', 'd2'] };
-  it('replaces $user, $department and $departmentTree', () => {
+  const vars = {
+    userId: 'u1',
+    departmentIds: ['d1'],
+    departmentTreeIds: ['d1', 'd2'],
+    subordinateIds: ['u2', 'u3'],
+  };
+  it('replaces $user, $department, $departmentTree and $subordinates', () => {
+    expect(substituteVariables({ field: 'ownerId', op: 'eq', value: '$subordinates' }, vars)).toEqual({
+      field: 'ownerId',
+      op: 'in',
+      value: ['u2', 'u3'],
+    });
     expect(substituteVariables({ field: 'rep', op: 'eq', value: '$user' }, vars)).toEqual({
       field: 'rep',
       op: 'eq',

@@ -22,14 +22,16 @@ import type { SqlParams } from '../query/params.js';
 export const ENTITY_ACTIONS = ['create', 'read', 'update', 'delete', 'export', 'import', 'manage'] as const;
 export type EntityAction = (typeof ENTITY_ACTIONS)[number];
 
-export const SCOPE_TYPES = ['none', 'own', 'department', 'departmentTree', 'all', 'custom'] as const;
+export const SCOPE_TYPES = ['none', 'own', 'team', 'department', 'departmentTree', 'all', 'custom'] as const;
 /**
- * Which records a role reaches: none; own (owner or creator); the member's departments; those
- * departments and every department below; all; or a filter (`$user`, `$department`, `$departmentTree`
- * stand for the member's id and department ids).
+ * Which records a role reaches: none; own (owner or creator); team (本人及下属: own, plus those owned by
+ * the members of the departments the member heads and every department below them); the member's
+ * departments; those departments and every department below; all; or a filter (`$user`,
+ * `$department`, `$departmentTree`, `$subordinates` stand for the member's id, department ids and the
+ * ids of the members they lead).
  */
 export type DataScope =
-  | { type: 'none' | 'own' | 'department' | 'departmentTree' | 'all' }
+  | { type: 'none' | 'own' | 'team' | 'department' | 'departmentTree' | 'all' }
   | { type: 'custom'; filter: FilterNode };
 
 export type FieldAccess = 'hidden' | 'readonly';
@@ -109,6 +111,8 @@ export interface Access {
   departmentIds: string[];
   /** The member's departments and every department below them. */
   departmentTreeIds: string[];
+  /** The members of the departments this member heads, and of every department below those. */
+  subordinateIds: string[];
   roles: RoleGrant[];
   token?: TokenScopes | null;
 }
@@ -142,6 +146,7 @@ export const NO_ACCESS: Access = {
   status: 'none',
   departmentIds: [],
   departmentTreeIds: [],
+  subordinateIds: [],
   roles: [],
 };
 
@@ -242,11 +247,12 @@ export interface ScopeVars {
   userId: string;
   departmentIds: readonly string[];
   departmentTreeIds: readonly string[];
+  subordinateIds: readonly string[];
 }
 
-const VARS = ['$user', '$department', '$departmentTree'] as const;
+const VARS = ['$user', '$department', '$departmentTree', '$subordinates'] as const;
 
-/** Replaces `$user` / `$department` / `$departmentTree` in a scope filter with the member's values. */
+/** Replaces `$user` / `$department` / `$departmentTree` / `$subordinates` in a scope filter with the member's values. */
 export function substituteVariables(node: FilterNode, v: ScopeVars): FilterNode {
   if ('and' in node) return { and: node.and.map((n) => substituteVariables(n, v)) };
   if ('or' in node) return { or: node.or.map((n) => substituteVariables(n, v)) };
@@ -259,7 +265,9 @@ export function substituteVariables(node: FilterNode, v: ScopeVars): FilterNode 
         ? [...v.departmentIds]
         : x === '$departmentTree'
           ? [...v.departmentTreeIds]
-          : [x];
+          : x === '$subordinates'
+            ? [...v.subordinateIds]
+            : [x];
   const hasVar = (x: unknown) => typeof x === 'string' && (VARS as readonly string[]).includes(x);
   if (Array.isArray(leaf.value) && leaf.value.some(hasVar)) {
     const list = [...new Set(leaf.value.flatMap(expand))];
@@ -291,6 +299,13 @@ export function scopeSql(scope: DataScope, v: ScopeVars, cc: CompileContext, p: 
     case 'own': {
       const u = p.add(v.userId, 'uuid');
       return `(${T}.owner_id = ${u} OR ${T}.created_by = ${u})`;
+    }
+    case 'team': {
+      const u = p.add(v.userId, 'uuid');
+      const team = v.subordinateIds.length
+        ? ` OR ${T}.owner_id = ANY(${p.add([...v.subordinateIds], 'uuid[]')})`
+        : '';
+      return `(${T}.owner_id = ${u} OR ${T}.created_by = ${u}${team})`;
     }
     case 'department':
       return v.departmentIds.length
@@ -436,6 +451,7 @@ export function parseRolePermissions(
           userId: PLACEHOLDER,
           departmentIds: [PLACEHOLDER],
           departmentTreeIds: [PLACEHOLDER],
+          subordinateIds: [PLACEHOLDER],
         });
         const r = isPlain(s.filter) ? validateFilter(def, probe) : null;
         if (!r?.ok) {
