@@ -52,8 +52,15 @@ export function mailHandler(
       subject: text(subject, loc) || text(subject, other),
       text: b2 && b2 !== b1 ? `${b1}\n\n---\n\n${b2}` : b1,
       headers: { 'X-Formwork-Job': String(job.id) },
+      // The same on a retry (delivery is at least once): mail clients and servers see a duplicate as one.
+      messageId: `<formwork-job-${job.id}@${mailDomain(config.from)}>`,
     });
     return { sent: addresses.length, messageId: info.messageId };
   };
   return Object.assign(handler, { close: () => transport?.close() });
+}
+
+/** The domain of the sender address (`Formwork <noreply@acme.cn>` → `acme.cn`), for Message-IDs. */
+function mailDomain(from: string): string {
+  return /@([^\s>]+)/.exec(from)?.[1] ?? 'formwork.local';
 }

@@ -100,6 +100,8 @@ describe('outbox: e-mail and webhooks', () => {
     expect(mails[0]?.to.sort()).toEqual(['boss@example.com', `m-${member.slice(0, 8)}@example.com`].sort());
     expect(mails[0]?.data).toContain('Subject: =?UTF-8?Q?=E6=96=B0=E8=AE=A2=E5=8D=95_Lamp?=');
     expect(mails[0]?.data).toContain('Amount 42');
+    // A stable Message-ID: a retried delivery is recognisably the same message.
+    expect(mails[0]?.data).toMatch(/Message-ID: <formwork-job-\d+@formwork\.test>/);
     expect(await jobCounts(env.db, ws)).toEqual({ done: 2 }); // the automation run and the mail
   });
 
