@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from './logger.js';
+import { createServer } from './server.js';
 import { customerEntity, startTestApp, type TestApp } from './test-app.js';
 import type { StorePort } from './types.js';
 
@@ -103,6 +104,36 @@ describe('HTTP behaviour shared by every route', () => {
       headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(big)) },
     });
     expect(withLength.status).toBe(413);
+  });
+
+  it('over real HTTP: reads JSON bodies (with a BOM too) and answers 413 to a streamed oversized body', async () => {
+    const server = await createServer(t.app, 0, { hostname: '127.0.0.1' });
+    const url = `http://127.0.0.1:${server.port}/api/entities/customer/records`;
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${t.adminToken}` };
+    try {
+      const ok = await fetch(url, { method: 'POST', headers, body: '\uFEFF{"name":"Over the wire"}' });
+      expect(ok.status).toBe(201);
+      expect(((await ok.json()) as { name: string }).name).toBe('Over the wire');
+      // No Content-Length: the body arrives in chunks and is counted as it is read.
+      const chunk = new TextEncoder().encode(`{"name":"x","note":"${'y'.repeat(16 * 1024)}`);
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 6) controller.enqueue(chunk);
+          else {
+            controller.enqueue(new TextEncoder().encode('"}'));
+            controller.close();
+          }
+        },
+      });
+      const big = await fetch(url, { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit);
+      expect(big.status).toBe(413);
+      expect(((await big.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+      const bad = await fetch(url, { method: 'POST', headers, body: '{"name":' });
+      expect(bad.status).toBe(400);
+    } finally {
+      await server.close();
+    }
   });
 
   it('the bulk route accepts bodies above the normal limit', async () => {

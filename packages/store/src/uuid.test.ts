@@ -17,6 +17,11 @@ describe('uuidv7', () => {
     expect(later > ids[ids.length - 1]!).toBe(true);
   });
 
+  it('draws fresh random bits for every id, across refills of the random pool', () => {
+    const tails = Array.from({ length: 1000 }, (_, i) => uuidv7(1_800_000_000_000 + i * 7).slice(19));
+    expect(new Set(tails).size).toBe(tails.length);
+  });
+
   it('encodes the timestamp in the first 48 bits', () => {
     const ms = Date.UTC(2030, 0, 1);
     const id = uuidv7(ms);
