@@ -14,6 +14,7 @@ import {
   PRESET_RULES,
   PRESETS,
   withAccess,
+  workspaceSchema,
 } from '@formwork/store';
 import { buildExportRoutes } from './export-routes.js';
 import { type AnyRoute, defineRoute, type JsonSchema } from './route.js';
@@ -295,6 +296,60 @@ export function buildPeopleRoutes(deps: RouteDeps): AnyRoute[] {
             },
           ]);
         return { body: await org.members.deactivate(ws, params.id, body, security.meta(c, principal)) };
+      },
+    }),
+  );
+
+  add(
+    defineRoute<{ id: string }>({
+      ...base,
+      admin: true,
+      method: 'GET',
+      path: '/api/members/{id}/handover',
+      operationId: 'handoverPreview',
+      summary: {
+        en: 'What a hand-over would move: owned records per entity and open tasks',
+        'zh-CN': '离职交接预览：各表单名下记录数与待办数',
+      },
+      description:
+        'Counts, before `POST /api/members/{id}/deactivate`, the live records the member owns in every entity ' +
+        'and their open workflow tasks (moved to the successor by the hand-over). Changes nothing.',
+      tags: ['people'],
+      params: idParams,
+      responses: {
+        '200': json('The counts', {
+          type: 'object',
+          properties: {
+            records: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { entity: { type: 'string' }, count: { type: 'integer' } },
+                required: ['entity', 'count'],
+              },
+            },
+            openTasks: { type: 'integer' },
+          },
+          required: ['records', 'openTasks'],
+        }),
+      },
+      async handler({ ws, principal, params }) {
+        await org.members.get(ws, params.id); // 404 for someone who is not a member
+        const entities: StoredEntity[] = await deps.store.entities.list(ws);
+        // Counted through the store's permission-checked path, like every record read.
+        const records = await Promise.all(
+          entities.map(async (e) => {
+            const r = await deps.store.records.aggregate(ws, principal, e.key, {
+              filter: { field: 'ownerId', op: 'eq', value: params.id },
+            });
+            return { entity: e.key, count: Number(r.items[0]?.count ?? 0) };
+          }),
+        );
+        const [tasks] = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ${workspaceSchema(ws)}._wf_tasks WHERE assignee = $1::uuid AND status = 'open'`,
+          [params.id],
+        );
+        return { body: { records, openTasks: Number(tasks?.n ?? 0) } };
       },
     }),
   );
