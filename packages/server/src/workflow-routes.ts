@@ -38,6 +38,10 @@ const definitionSummary: JsonSchema = obj(
     entity: { type: 'string' },
     name: {},
     enabled: { type: 'boolean' },
+    owner: {
+      type: ['string', 'null'],
+      description: 'The member who owns it: its creator, or their successor after a hand-over',
+    },
     publishedVersion: { type: ['integer', 'null'] },
     changed: { type: 'boolean', description: 'The draft differs from the published version' },
     createdAt: { type: 'string', format: 'date-time' },

@@ -248,10 +248,20 @@ describe('workflow runtime', () => {
     await publishFlow(env, ws, approvalFlow('hand', [leaving]));
     const rec = await order(ws);
     const inst = await env.rt.instances.start(ws, env.admin, { flow: 'hand', recordId: String(rec.id) });
+    await env.rt.definitions.create(ws, person(leaving), 'automation', {
+      key: 'theirs',
+      entity: 'order',
+      trigger: { type: 'created' },
+      actions: [{ type: 'updateRecord', set: { note: { value: 'x' } } }],
+    });
     const moved = await env.db.transaction((tx) =>
       env.rt.handoverHook(tx, { workspace: ws, from: leaving, to: successor, actor: null, at: new Date() }),
     );
-    expect(moved).toEqual([{ kind: 'workflowTasks', count: 1 }]);
+    expect(moved).toEqual([
+      { kind: 'workflowTasks', count: 1 },
+      { kind: 'automations', count: 1 },
+    ]);
+    expect((await env.rt.definitions.get(ws, 'automation', 'theirs')).owner).toBe(successor);
     const after = await env.rt.instances.get(ws, env.admin, inst.id);
     expect(after.tasks.map((t) => [t.assignee, t.status])).toEqual([
       [leaving, 'transferred'],

@@ -34,6 +34,8 @@ export interface DefinitionSummary {
   entity: string;
   name: unknown;
   enabled: boolean;
+  /** The member who owns it (its creator, or their successor after a hand-over). */
+  owner: string | null;
   publishedVersion: number | null;
   /** True when the draft differs from the published version. */
   changed: boolean;
@@ -55,6 +57,7 @@ interface DefRow {
   published_version: number | null;
   enabled: boolean;
   state: Record<string, unknown>;
+  created_by: string | null;
   created_at: Date;
   updated_at: Date;
   published: AnyDefinition | null;
@@ -75,6 +78,7 @@ function summary(r: DefRow): DefinitionSummary {
     entity: r.entity,
     name: (r.draft as { name?: unknown }).name ?? null,
     enabled: r.enabled,
+    owner: r.created_by,
     publishedVersion: r.published_version,
     changed: r.published === null || !same(r.draft, r.published),
     createdAt: iso(r.created_at) as string,

@@ -36,7 +36,7 @@ import { resolveAccess } from '../permissions/access.js';
 import { entityAccess } from '../permissions/model.js';
 import { createStore, type Store } from '../store.js';
 import type { Principal } from '../types.js';
-import { type DefinitionsApi, definitionsApi } from './definitions.js';
+import { type DefinitionKind, type DefinitionsApi, definitionsApi } from './definitions.js';
 import { emailsOf, loadDirectory } from './directory.js';
 import { cancelJob, enqueueJob, type Job, listJobs, retryJob } from './jobs.js';
 import { invalid, iso, m, notFound, runtimePrincipal, uuidOrNull } from './shared.js';
@@ -1647,7 +1647,8 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
    * A member's hand-over (org.ts `deactivate` with a successor): every open task of the departing member
    * is transferred to the successor through the engine (history and notifications included), in the
    * hand-over's transaction. A task the engine refuses to transfer (the node forbids it, the successor
-   * already has a task there) stays, and is counted apart.
+   * already has a task there) stays, and is counted apart. The flows, blueprints and automations the
+   * member owns pass to the successor.
    */
   const handoverHook: HandoverHook = async (tx, input) => {
     const s = workspaceSchema(input.workspace);
@@ -1674,9 +1675,18 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
         kept += 1;
       }
     }
+    const owned = await tx.query<{ kind: DefinitionKind; n: number }>(
+      `WITH moved AS (
+         UPDATE ${s}._wf_definitions SET created_by = $2::uuid
+          WHERE created_by = $1::uuid AND deleted_at IS NULL RETURNING kind)
+       SELECT kind, count(*)::int AS n FROM moved GROUP BY kind ORDER BY kind`,
+      [input.from, input.to],
+    );
+    const plural = { automation: 'automations', blueprint: 'blueprints', flow: 'flows' } as const;
     return [
       { kind: 'workflowTasks', count: moved },
       ...(kept > 0 ? [{ kind: 'workflowTasksNotTransferable', count: kept }] : []),
+      ...owned.map((o) => ({ kind: plural[o.kind], count: Number(o.n) })),
     ];
   };
 
