@@ -397,8 +397,10 @@ describe('people and permissions over HTTP', () => {
   describe('sessions and login hardening', () => {
     it('sets an HTTP-only SameSite=Lax session cookie and requires the CSRF token on unsafe cookie requests', async () => {
       const login = await t.request('POST', '/api/auth/login', {
-        body: { email: member.alice.email, password: 'alice-Secret-42' },
+        body: { email: member.alice.email, password: 'alice-Secret-42', cookieOnly: true },
       });
+      expect(login.status).toBe(200);
+      expect(login.body).not.toHaveProperty('token'); // the web app never holds the session token
       const cookies = login.headers.getSetCookie();
       const session = cookies.find((c) => c.startsWith(`${SESSION_COOKIE}=`)) as string;
       expect(session).toMatch(/HttpOnly/i);
@@ -424,10 +426,13 @@ describe('people and permissions over HTTP', () => {
         body: { name: 'via cookie' },
       });
       expect(foreign.status).toBe(403);
-      // bearer tokens are unchanged: no CSRF token needed
-      expect((await t.request('POST', R, { token: login.body.token, body: { name: 'bearer' } })).status).toBe(
-        201,
-      );
+      // bearer tokens (an API client's login answers the token) need no CSRF token
+      const apiLogin = await t.request('POST', '/api/auth/login', {
+        body: { email: member.alice.email, password: 'alice-Secret-42' },
+      });
+      expect(
+        (await t.request('POST', R, { token: apiLogin.body.token, body: { name: 'bearer' } })).status,
+      ).toBe(201);
       const out = await t.request('POST', '/api/auth/logout', {
         headers: { cookie, 'x-csrf-token': login.body.csrfToken },
       });

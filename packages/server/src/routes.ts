@@ -143,12 +143,16 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
         properties: {
           email: { type: 'string', minLength: 3, maxLength: 320 },
           password: { type: 'string', minLength: 1, maxLength: 1024 },
+          cookieOnly: {
+            type: 'boolean',
+            description: 'The web app: set the cookies and leave the token out of the answer',
+          },
         },
         required: ['email', 'password'],
         additionalProperties: false,
       },
       description:
-        'Answers the session token (for `Authorization: Bearer`) and also sets it as an HTTP-only, SameSite=Lax ' +
+        'Answers the session token (for `Authorization: Bearer`; not with `cookieOnly`) and also sets it as an HTTP-only, SameSite=Lax ' +
         'cookie `fw_session` for the web app, with `fw_csrf` (readable): cookie-authenticated POST/PUT/PATCH/DELETE ' +
         'requests must send it back in `X-CSRF-Token`. Every refusal is the same 401 (no user enumeration); ' +
         'repeated failures lock the account for a while.',
@@ -161,7 +165,7 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
             csrfToken: { type: 'string' },
             user: ref('User'),
           },
-          required: ['token', 'expiresAt', 'csrfToken', 'user'],
+          required: ['expiresAt', 'csrfToken', 'user'],
         }),
         '401': { description: 'Incorrect e-mail or password', schema: ref('Error') },
         '429': {
@@ -172,7 +176,12 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
       },
       async handler({ c, body, requestId }) {
         const ua = c.req.header('user-agent');
-        const result = await auth.login(body, {
+        const { cookieOnly, ...credentials } = body as {
+          email: string;
+          password: string;
+          cookieOnly?: boolean;
+        };
+        const result = await auth.login(credentials, {
           ip: deps.clientIp(c),
           requestId,
           ...(ua ? { userAgent: ua } : {}),
@@ -181,6 +190,11 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
           trustProxy: deps.trustProxy,
           now: new Date(),
         });
+        // With cookieOnly no page script ever holds the session token (it lives in the HTTP-only cookie).
+        if (cookieOnly) {
+          const { token: _token, ...rest } = result;
+          return { body: { ...rest, csrfToken } };
+        }
         return { body: { ...result, csrfToken } };
       },
     }),
