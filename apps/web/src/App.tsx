@@ -5,18 +5,23 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { I18nextProvider } from 'react-i18next';
-import { ApiError, createApi, loadSession, type Me, type Session, saveSession } from './api.js';
-import { AppContext, type AppState, type EntityInfo } from './context.js';
+import { ApiError, createApi, dropLegacySession, type Me, maybeSignedIn, type Session } from './api.js';
+import { AppContext, type AppState, type EntityInfo, useApp } from './context.js';
 import { createAppI18n, initialLocale, saveLocale } from './i18n.js';
-import { HomePage } from './pages/HomePage.js';
-import { LoginPage } from './pages/LoginPage.js';
-import { RecordPage } from './pages/RecordPage.js';
-import { RecordsPage } from './pages/RecordsPage.js';
+import { flowRoute } from './pages/flows/routes.js';
+import { AcceptInvitationPage, LoginPage } from './pages/LoginPage.js';
 import { Shell } from './pages/Shell.js';
 import { matchPath, navigate, useLocation } from './router.js';
 
-// The designer is a separate chunk: staff who only fill forms never download it.
+// The designer and the admin screens are separate chunks: staff who only fill forms never download them.
 const DesignerPage = lazy(() => import('./pages/DesignerPage.js'));
+const AdminPage = lazy(() => import('./pages/admin/AdminPage.js'));
+// So are the workspace's pages: the login page loads none of them, and a record's page (tabs, history) is not
+// part of what a list or a new record needs.
+const HomePage = lazy(() => import('./pages/HomePage.js').then((m) => ({ default: m.HomePage })));
+const RecordsPage = lazy(() => import('./pages/RecordsPage.js').then((m) => ({ default: m.RecordsPage })));
+const RecordPage = lazy(() => import('./pages/RecordPage.js').then((m) => ({ default: m.RecordPage })));
+const ADMIN_PATHS = ['/admin/people', '/admin/roles', '/admin/roles/:id', '/admin/audit'];
 
 /** Providers: language (i18next + antd locale), theme, and the session. */
 export function Root(): ReactNode {
@@ -49,17 +54,50 @@ export function Root(): ReactNode {
   );
 }
 
+/**
+ * The session is the server's HTTP-only cookie: on start `GET /api/auth/me` tells whether it is still
+ * valid (skipped when the readable CSRF cookie is absent — then there is no session to restore).
+ */
 function Authenticated(props: { locale: Locale; setLocale(l: Locale): void }): ReactNode {
-  const [session, setSession] = useState<Session | null>(loadSession);
+  const [auth, setAuth] = useState<
+    { state: 'checking' } | { state: 'out' } | { state: 'in'; session: Session; me?: Me; seq: number }
+  >(() => (maybeSignedIn() ? { state: 'checking' } : { state: 'out' }));
   const path = useLocation();
-  if (!session || path.startsWith('/login')) {
+  const { locale } = props;
+  useEffect(() => {
+    dropLegacySession();
+  }, []);
+  const checking = auth.state === 'checking';
+  useEffect(() => {
+    if (!checking) return;
+    let live = true;
+    createApi({ locale })
+      .me()
+      .then(
+        (me) => live && setAuth({ state: 'in', session: { user: me.user }, me, seq: 0 }),
+        () => live && setAuth({ state: 'out' }),
+      );
+    return () => {
+      live = false;
+    };
+  }, [checking, locale]);
+  if (path.startsWith('/invite')) {
+    return <AcceptInvitationPage locale={props.locale} setLocale={props.setLocale} />;
+  }
+  if (auth.state === 'checking') {
+    return (
+      <div style={{ display: 'grid', placeItems: 'center', height: '100%' }}>
+        <Spin size="large" />
+      </div>
+    );
+  }
+  if (auth.state === 'out' || path.startsWith('/login')) {
     return (
       <LoginPage
         locale={props.locale}
         setLocale={props.setLocale}
         onLogin={(s) => {
-          saveSession(s);
-          setSession(s);
+          setAuth((prev) => ({ state: 'in', session: s, seq: prev.state === 'in' ? prev.seq + 1 : 1 }));
           const next = new URLSearchParams(path.split('?')[1] ?? '').get('next');
           navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
         }}
@@ -68,19 +106,18 @@ function Authenticated(props: { locale: Locale; setLocale(l: Locale): void }): R
   }
   return (
     <Workspace
-      key={session.token}
-      session={session}
+      key={`${auth.session.user.id}:${auth.seq}`}
+      session={auth.session}
+      {...(auth.me ? { initialMe: auth.me } : {})}
       {...props}
-      onLogout={() => {
-        saveSession(null);
-        setSession(null);
-      }}
+      onLogout={() => setAuth({ state: 'out' })}
     />
   );
 }
 
 function Workspace(props: {
   session: Session;
+  initialMe?: Me;
   locale: Locale;
   setLocale(l: Locale): void;
   onLogout(): void;
@@ -88,11 +125,12 @@ function Workspace(props: {
   const { session, locale, onLogout } = props;
   const screens = Grid.useBreakpoint();
   const mobile = screens.md === false;
-  const api = useMemo(() => createApi({ token: session.token, locale }), [session.token, locale]);
+  const api = useMemo(() => createApi({ locale }), [locale]);
   const [entities, setEntities] = useState<EntityInfo[] | null>(null);
   const [users, setUsers] = useState<User[]>([]);
   const [departments, setDepartments] = useState<Array<{ id: string; name: string }>>([]);
-  const [me, setMe] = useState<Me | null>(null);
+  const [me, setMe] = useState<Me | null>(props.initialMe ?? null);
+  const hadMe = props.initialMe !== undefined;
 
   const expired = useCallback(
     (e: unknown) => {
@@ -110,8 +148,8 @@ function Workspace(props: {
     reloadEntities().catch(expired);
     api.client.users.list().then(setUsers).catch(expired);
     api.departments().then(setDepartments, () => setDepartments([]));
-    api.me().then(setMe, expired);
-  }, [api, reloadEntities, expired]);
+    if (!hadMe) api.me().then(setMe, expired);
+  }, [api, reloadEntities, expired, hadMe]);
 
   const names = useMemo(() => {
     const m = new Map<string, string>();
@@ -152,7 +190,9 @@ function Workspace(props: {
     mobile,
     async logout() {
       try {
-        await api.client.auth.logout();
+        await api.auth.logout();
+      } catch {
+        // an expired session is logged out already
       } finally {
         onLogout();
       }
@@ -161,7 +201,9 @@ function Workspace(props: {
   return (
     <AppContext.Provider value={state}>
       <Shell>
-        <Routes />
+        <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '64px auto' }} />}>
+          <Routes />
+        </Suspense>
       </Shell>
     </AppContext.Provider>
   );
@@ -169,12 +211,22 @@ function Workspace(props: {
 
 function Routes(): ReactNode {
   const path = useLocation();
+  const { isAdmin } = useApp();
+  const workflow = flowRoute(path, isAdmin);
+  if (workflow) return workflow;
   const record = matchPath('/e/:entity/r/:id', path);
   if (record) return <RecordPage key={path} entityKey={record.entity ?? ''} id={record.id ?? ''} />;
   const trash = matchPath('/e/:entity/trash', path);
   if (trash) return <RecordsPage key={`${trash.entity}-trash`} entityKey={trash.entity ?? ''} trash />;
   const list = matchPath('/e/:entity', path);
   if (list) return <RecordsPage key={list.entity} entityKey={list.entity ?? ''} />;
+  if (ADMIN_PATHS.some((p) => matchPath(p, path))) {
+    return (
+      <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '64px auto' }} />}>
+        <AdminPage path={path} />
+      </Suspense>
+    );
+  }
   const design = matchPath('/admin/entities/new', path) ?? matchPath('/admin/entities/:entity/design', path);
   if (design) {
     return (

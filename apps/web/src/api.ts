@@ -4,34 +4,70 @@ import type { SavedView, ViewConfig } from '@formwork/ui/views';
 
 /**
  * The browser's connection to the API: the typed client, plus saved views and file uploads (their
- * routes are newer than the client). The session token lives in localStorage and is sent as a bearer
- * token; the workspace is `X-Workspace`.
+ * routes are newer than the client). The session is the server's HTTP-only `fw_session` cookie: the app
+ * never sees or keeps a token. Every unsafe request (POST, PUT, PATCH, DELETE) carries the readable
+ * `fw_csrf` cookie back as `X-CSRF-Token`; the workspace is `X-Workspace`.
  */
 
-const SESSION_KEY = 'formwork.session';
+/** Where an earlier version kept the session token; removed on start. */
+const LEGACY_SESSION_KEY = 'formwork.session';
 const WORKSPACE_KEY = 'formwork.workspace';
+export const CSRF_COOKIE = 'fw_csrf';
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The signed-in user (kept in memory only; `GET /api/auth/me` restores it after a reload). */
 export interface Session {
-  token: string;
-  expiresAt: string;
   user: User;
 }
 
-export function loadSession(): Session | null {
+/** A cookie's value from `document.cookie` (or the given string); null when absent. */
+export function readCookie(name: string, cookies: string = globalThis.document?.cookie ?? ''): string | null {
+  for (const part of cookies.split(';')) {
+    const i = part.indexOf('=');
+    if (i < 0) continue;
+    if (part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return part.slice(i + 1).trim();
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether the browser may hold a session: the server sets the readable CSRF cookie next to the HTTP-only
+ * session cookie, so without it there is nothing to restore (the login page shows at once).
+ */
+export function maybeSignedIn(): boolean {
+  return readCookie(CSRF_COOKIE) !== null;
+}
+
+/** Forgets a session token an earlier version of the app kept in localStorage. */
+export function dropLegacySession(): void {
   try {
-    const raw = globalThis.localStorage?.getItem(SESSION_KEY);
-    if (!raw) return null;
-    const s = JSON.parse(raw) as Session;
-    if (typeof s.token !== 'string' || new Date(s.expiresAt).getTime() < Date.now()) return null;
-    return s;
+    globalThis.localStorage?.removeItem(LEGACY_SESSION_KEY);
   } catch {
-    return null;
+    // storage unavailable (private mode): nothing to drop
   }
 }
 
-export function saveSession(s: Session | null): void {
-  if (s) globalThis.localStorage?.setItem(SESSION_KEY, JSON.stringify(s));
-  else globalThis.localStorage?.removeItem(SESSION_KEY);
+/**
+ * `fetch` for the app: sends the cookies of this origin and, on unsafe methods, the CSRF header the
+ * server checks for cookie-authenticated changes.
+ */
+export function withCsrf(doFetch: typeof fetch, csrf: () => string | null = () => readCookie(CSRF_COOKIE)) {
+  return (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    const method = (init.method ?? 'GET').toUpperCase();
+    const headers = new Headers(init.headers);
+    headers.delete('authorization');
+    if (UNSAFE.has(method)) {
+      const token = csrf();
+      if (token) headers.set('x-csrf-token', token);
+    }
+    return doFetch(input, { ...init, headers, credentials: 'same-origin' });
+  };
 }
 
 export function currentWorkspace(): string {
@@ -61,9 +97,9 @@ export interface StoredFile {
 
 export type Api = ReturnType<typeof createApi>;
 
-export function createApi(opts: { token?: string; locale: Locale; baseUrl?: string; fetch?: typeof fetch }) {
+export function createApi(opts: { locale: Locale; baseUrl?: string; fetch?: typeof fetch }) {
   const baseUrl = opts.baseUrl ?? globalThis.location.origin;
-  const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const doFetch = withCsrf(opts.fetch ?? globalThis.fetch.bind(globalThis));
   const workspace = currentWorkspace();
   const client: FormworkClient = createClient({
     baseUrl,
@@ -72,12 +108,10 @@ export function createApi(opts: { token?: string; locale: Locale; baseUrl?: stri
     fetch: doFetch,
     // Writes from the app are audited as made through a form, not the API.
     headers: { 'x-formwork-source': 'form' },
-    ...(opts.token ? { token: opts.token } : {}),
   });
 
   async function call<T>(method: string, path: string, body?: unknown, form?: FormData): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', 'accept-language': opts.locale };
-    if (client.token) headers.authorization = `Bearer ${client.token}`;
     headers['x-workspace'] = workspace;
     headers['x-formwork-source'] = 'form';
     let payload: BodyInit | undefined;
@@ -106,6 +140,27 @@ export function createApi(opts: { token?: string; locale: Locale; baseUrl?: stri
   return {
     client,
     locale: opts.locale,
+    /** Any JSON route of the API (admin screens use the routes the typed client does not cover). */
+    request: <T>(method: string, path: string, body?: unknown) => call<T>(method, path, body),
+    auth: {
+      /**
+       * Logs in: the server sets the HTTP-only session cookie and the CSRF cookie, and (`cookieOnly`)
+       * leaves the token out of its answer — no script in the page ever holds it.
+       */
+      async login(email: string, password: string): Promise<Session> {
+        const r = await call<{ user: User }>('POST', '/api/auth/login', {
+          email,
+          password,
+          cookieOnly: true,
+        });
+        return { user: r.user };
+      },
+      /** Ends the session on the server (which clears the cookies). */
+      logout: () => call<void>('POST', '/api/auth/logout'),
+      /** Sets the password of an invited member; they log in next. */
+      acceptInvitation: (input: { token: string; password: string; name?: string }) =>
+        call<User>('POST', '/api/auth/invitations/accept', input),
+    },
     views: {
       list: (entity: string) =>
         call<{ items: SavedView[] }>('GET', `/api/entities/${seg(entity)}/views`).then((r) => r.items),

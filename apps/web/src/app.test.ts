@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadSession, recordTitle, saveSession } from './api.js';
+import { describe, expect, it, vi } from 'vitest';
+import { dropLegacySession, readCookie, recordTitle, withCsrf } from './api.js';
 import { browserLocale, createAppI18n } from './i18n.js';
 import { sortFromString, sortToString } from './pages/RecordsPage.js';
 import { matchPath, navigate, queryParam } from './router.js';
@@ -76,20 +76,36 @@ describe('list helpers', () => {
 });
 
 describe('session', () => {
-  afterEach(() => saveSession(null));
+  it('reads a cookie by name from document.cookie', () => {
+    expect(readCookie('fw_csrf', 'a=1; fw_csrf=abc%2Bd; fw_csrf2=x')).toBe('abc+d');
+    expect(readCookie('fw_session', 'a=1; fw_csrf=abc')).toBeNull();
+    expect(readCookie('a', '')).toBeNull();
+  });
 
-  it('keeps a live session and forgets an expired one', () => {
-    const user = {
-      id: 'u',
-      email: 'a@b.c',
-      name: 'A',
-      isAdmin: false,
-      status: 'active' as const,
-      createdAt: '',
-    };
-    saveSession({ token: 't', expiresAt: new Date(Date.now() + 60_000).toISOString(), user });
-    expect(loadSession()?.token).toBe('t');
-    saveSession({ token: 't', expiresAt: new Date(Date.now() - 1).toISOString(), user });
-    expect(loadSession()).toBeNull();
+  it('sends the CSRF cookie back as X-CSRF-Token on unsafe requests only, and never a bearer token', async () => {
+    const seen: Array<{ method: string; headers: Headers; credentials?: RequestCredentials }> = [];
+    const fake = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) => {
+      seen.push({
+        method: init?.method ?? 'GET',
+        headers: new Headers(init?.headers),
+        ...(init?.credentials ? { credentials: init.credentials } : {}),
+      });
+      return new Response('{}');
+    });
+    const f = withCsrf(fake as unknown as typeof fetch, () => 'csrf-1');
+    await f('/api/x');
+    await f('/api/x', { method: 'post', headers: { authorization: 'Bearer leaked' } });
+    await f('/api/x', { method: 'DELETE' });
+    expect(seen[0]?.headers.get('x-csrf-token')).toBeNull();
+    expect(seen[1]?.headers.get('x-csrf-token')).toBe('csrf-1');
+    expect(seen[1]?.headers.get('authorization')).toBeNull();
+    expect(seen[2]?.headers.get('x-csrf-token')).toBe('csrf-1');
+    expect(seen.every((r) => r.credentials === 'same-origin')).toBe(true);
+  });
+
+  it('forgets a session token an earlier version kept in localStorage', () => {
+    localStorage.setItem('formwork.session', JSON.stringify({ token: 'old' }));
+    dropLegacySession();
+    expect(localStorage.getItem('formwork.session')).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import type { Locale } from '@formwork/metadata';
 import { createI18n } from '@formwork/ui/i18n';
 import { viewsResources } from '@formwork/ui/views';
 import type { i18n } from 'i18next';
+import { flowsWebResources } from './pages/flows/strings.js';
 import { webResources } from './strings.js';
 
 const LOCALE_KEY = 'formwork.locale';
@@ -34,6 +35,7 @@ export function createAppI18n(locale: Locale): i18n {
   for (const l of ['zh-CN', 'en'] as const) {
     instance.addResourceBundle(l, 'web', webResources[l].web, true, true);
     instance.addResourceBundle(l, 'views', viewsResources[l].views, true, true);
+    instance.addResourceBundle(l, 'flows', flowsWebResources[l].flows, true, true);
   }
   return instance;
 }

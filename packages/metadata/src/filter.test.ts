@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseSort, validateFilter } from './filter.js';
+import { parseSort } from './filter.js';
+import { validateFilter } from './filter-validate.js';
 import type { EntityDefinition, FilterNode } from './types.js';
 
 const U1 = '0190f5d2-7c3a-7cde-8a1b-0123456789ab';

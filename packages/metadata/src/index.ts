@@ -6,6 +6,7 @@ export * from './diff-entity.js';
 export * from './errors.js';
 export * from './field-types/index.js';
 export * from './filter.js';
+export * from './filter-validate.js';
 export * from './form-logic.js';
 export * from './formula/index.js';
 export { localize, resolveLocale, toMessage } from './i18n.js';

@@ -8,8 +8,33 @@ import { ApiError } from '../api.js';
 import { useApp } from '../context.js';
 import { formServices } from '../services.js';
 
-// The form renderer (rjsf + widgets) is its own chunk, loaded when a form opens.
-const FormRenderer = lazy(() => import('@formwork/ui/form').then((m) => ({ default: m.FormRenderer })));
+// The form renderer and its widgets are their own chunk. A page that leads to a form (the record list) preloads
+// it while the browser is idle, so opening the form renders at once instead of first fetching and compiling it.
+type FormModule = typeof import('@formwork/ui/form');
+let formModule: FormModule | undefined;
+let formLoading: Promise<FormModule> | undefined;
+function loadForm(): Promise<FormModule> {
+  formLoading ??= import('@formwork/ui/form').then(
+    (m) => {
+      formModule = m;
+      return m;
+    },
+    (e: unknown) => {
+      formLoading = undefined; // retried by the next call
+      throw e;
+    },
+  );
+  return formLoading;
+}
+const LazyFormRenderer = lazy(() => loadForm().then((m) => ({ default: m.FormRenderer })));
+
+/** Fetch the form's chunk and prepare it now (idle time on a page with a "new" or "open" action). */
+export function preloadForm(locale: 'zh-CN' | 'en'): void {
+  loadForm().then(
+    (m) => m.prepareForm(locale),
+    () => undefined,
+  );
+}
 
 /** Field errors of an API error as issues the form shows on the fields (already in the user's language). */
 export function toIssues(fields: readonly FieldError[]): Issue[] {
@@ -98,6 +123,9 @@ export function RecordDrawer(props: {
   );
   const editing = record !== null;
   const label = localize(props.entity.label, app.locale, props.entity.key);
+  // Loaded already (preloaded): render it at once, without a round through Suspense. Chosen once, so the form
+  // is never remounted (and what was typed lost) when the chunk arrives while the drawer is open.
+  const [FormRenderer] = useState(() => formModule?.FormRenderer ?? LazyFormRenderer);
 
   const submit = async (value: Record<string, unknown>) => {
     setIssues([]);

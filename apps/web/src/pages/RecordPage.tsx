@@ -9,6 +9,7 @@ import { RecordDrawer } from '../components/RecordDrawer.js';
 import { useApp } from '../context.js';
 import { navigate } from '../router.js';
 import { formServices } from '../services.js';
+import { RecordFlowSection } from './flows/RecordFlowSection.js';
 
 const FormRenderer = lazy(() => import('@formwork/ui/form').then((m) => ({ default: m.FormRenderer })));
 
@@ -107,6 +108,7 @@ export function RecordPage(props: { entityKey: string; id: string }): ReactNode 
           )}
         </Space>
       </Space>
+      <RecordFlowSection key={entity.key} entity={entity} record={record} onChanged={() => void load()} />
       <Tabs
         activeKey={tab}
         onChange={setTab}

@@ -4,7 +4,6 @@ import {
   ColumnChooser,
   countConditions,
   defaultColumns,
-  FilterBuilder,
   type RecordRow,
   RecordTable,
   type SavedView,
@@ -15,25 +14,40 @@ import {
 import {
   Alert,
   App,
-  Badge,
   Button,
   type ButtonProps,
   Drawer,
+  Empty,
   Input,
   Popconfirm,
-  Result,
   Select,
   Space,
+  Spin,
   Typography,
 } from 'antd';
-import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.js';
-import { RecordDrawer } from '../components/RecordDrawer.js';
+import { preloadForm, RecordDrawer } from '../components/RecordDrawer.js';
 import { useApp } from '../context.js';
 import { navigate } from '../router.js';
 
 const PAGE = 200;
+
+// The filter builder is its own chunk, fetched when the filter panel first opens.
+const FilterBuilder = lazy(() =>
+  import('@formwork/ui/views/filter-builder').then((m) => ({ default: m.FilterBuilder })),
+);
+
+/** Work for when the browser is idle (or soon, where it cannot tell); returns the cancel. */
+function whenIdle(run: () => void): () => void {
+  if (typeof globalThis.requestIdleCallback === 'function') {
+    const id = globalThis.requestIdleCallback(run, { timeout: 2000 });
+    return () => globalThis.cancelIdleCallback(id);
+  }
+  const id = setTimeout(run, 300);
+  return () => clearTimeout(id);
+}
 
 export function sortToString(sort: readonly SortItem[]): string {
   return sort.map((s) => (s.direction === 'desc' ? `-${s.field}` : s.field)).join(',');
@@ -64,7 +78,14 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
   const { t } = useTranslation('web');
   const { t: tv } = useTranslation('views');
   const { message } = App.useApp();
-  const entity = app.entities.find((e) => e.key === props.entityKey);
+  const found = app.entities.find((e) => e.key === props.entityKey);
+  // The list, its columns and its filters never offer a field the member's roles hide (the server
+  // refuses filtering on one and never sends its values); the form applies field access itself.
+  const entity = useMemo(() => {
+    if (!found) return undefined;
+    const access = app.fieldAccess(found.key);
+    return { ...found, fields: found.fields.filter((f) => access[f.key] !== 'hidden') };
+  }, [found, app]);
   const trash = props.trash === true;
 
   const [views, setViews] = useState<SavedView[]>([]);
@@ -90,6 +111,8 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
   useEffect(() => {
     if (!trash) app.api.views.list(key).then(setViews, () => setViews([]));
   }, [app.api, key, trash]);
+  // From a list the next step is a record or a new one, and both show the form: fetch its code meanwhile.
+  useEffect(() => (trash ? undefined : whenIdle(() => preloadForm(app.locale))), [trash, app.locale]);
 
   const load = useCallback(
     async (after: string | null) => {
@@ -153,7 +176,7 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
     setSearch(cfg.q ?? '');
   };
 
-  if (!entity) return <Result status="404" title={t('records.notFound')} />;
+  if (!entity) return <Empty description={t('records.notFound')} style={{ marginTop: 64 }} />;
   const label = localize(entity.label, app.locale, entity.key);
   const conditions = filter ? countConditions(entity, toDraft(filter)) : 0;
 
@@ -189,14 +212,16 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
 
   const filterPanel = (
     <div>
-      <FilterBuilder
-        key={filterKey}
-        entity={entity}
-        value={filter}
-        locale={app.locale}
-        members={app.users.map((u) => ({ id: u.id, name: u.name || u.email }))}
-        onChange={setFilter}
-      />
+      <Suspense fallback={<Spin />}>
+        <FilterBuilder
+          key={filterKey}
+          entity={entity}
+          value={filter}
+          locale={app.locale}
+          members={app.users.map((u) => ({ id: u.id, name: u.name || u.email }))}
+          onChange={setFilter}
+        />
+      </Suspense>
       <Space style={{ marginTop: 12 }}>
         <Button
           onClick={() => {
@@ -277,11 +302,10 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
           style={{ width: app.mobile ? '100%' : 240 }}
           data-testid="search"
         />
-        <Badge count={conditions} size="small">
-          <Button onClick={() => setFilterOpen(true)} data-testid="filter-button">
-            {tv('filter')}
-          </Button>
-        </Badge>
+        <Button onClick={() => setFilterOpen(true)} data-testid="filter-button">
+          {tv('filter')}
+          {conditions > 0 && <span className="fw-count">{conditions}</span>}
+        </Button>
         {app.mobile && (
           // Cards have no column headers: sort with a picker instead.
           <Select
@@ -366,7 +390,7 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
       </Drawer>
       {drawer && (
         <RecordDrawer
-          entity={entity}
+          entity={found as NonNullable<typeof found>}
           open={drawer}
           onClose={() => setDrawer(false)}
           onSaved={(r: RecordData) => {

@@ -3,44 +3,37 @@ import {
   type EntityDefinition,
   type FieldDefinition,
   getFieldType,
+  type JsonSchema,
   localize,
   toJsonSchema,
   toUiSchema,
 } from '@formwork/metadata';
-import type { IChangeEvent } from '@rjsf/core';
-import Form from '@rjsf/core';
-import type { RJSFSchema, UiSchema } from '@rjsf/utils';
-import validator from '@rjsf/validator-ajv8';
-import { Alert, Button } from 'antd';
+import { Alert, Button, ConfigProvider, theme } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { uiT } from '../i18n/index.js';
-import { browserTimeZone, FormRuntime } from './runtime.js';
-import { FORM_CSS } from './styles.js';
-import { FieldTemplate, ObjectFieldTemplate, WidgetField } from './templates.js';
+import { browserTimeZone, FormRuntime, loadValidation } from './runtime.js';
+import { SchemaForm } from './schema-form.js';
+import { FORM_CSS, formThemeVars } from './styles.js';
 import type { FieldAccess, FormRendererProps, FormServices, FormworkContext } from './types.js';
 import { useRuntime } from './widgets/common.js';
 import { formworkWidgets } from './widgets/index.js';
 import { recordLabel } from './widgets/relation.js';
 
-/** Schemas rjsf cannot give a widget slot (objects, untyped values) are rendered through `WidgetField`. */
-const AS_FIELD = new Set(['location', 'lookup']);
-
-/** The rjsf UI schema of an entity: the registry's widgets plus the field definition for each widget. */
+/** The UI schema of an entity: the registry's widgets plus the field definition for each widget. */
 export function formUiSchema(
   entity: EntityDefinition,
   locale: 'zh-CN' | 'en',
   opts: { readonly?: boolean; fieldAccess?: Record<string, FieldAccess> } = {},
-): UiSchema {
-  const base = toUiSchema(entity, { locale }) as Record<string, unknown>;
-  const ui: Record<string, unknown> = { ...base, 'ui:submitButtonOptions': { norender: true } };
+): JsonSchema {
+  const base = toUiSchema(entity, { locale });
+  const ui: JsonSchema = { ...base };
   for (const field of entity.fields) {
-    const own = { ...((base[field.key] as Record<string, unknown> | undefined) ?? {}) };
-    own['ui:options'] = { ...((own['ui:options'] as Record<string, unknown> | undefined) ?? {}), fw: field };
-    if (AS_FIELD.has(field.type)) own['ui:field'] = 'fwWidget';
+    const own = { ...((base[field.key] as JsonSchema | undefined) ?? {}) };
+    own['ui:options'] = { ...((own['ui:options'] as JsonSchema | undefined) ?? {}), fw: field };
     if (opts.readonly || opts.fieldAccess?.[field.key] === 'readOnly') own['ui:readonly'] = true;
     ui[field.key] = own;
   }
-  return ui as UiSchema;
+  return ui;
 }
 
 /** A stable services object that always calls the host's latest services. */
@@ -58,15 +51,25 @@ function latestServices(runtime: FormRuntime): FormServices {
 }
 
 let cssInjected = false;
+function injectFormCss(): void {
+  if (cssInjected || typeof document === 'undefined') return;
+  cssInjected = true;
+  const style = document.createElement('style');
+  style.dataset.formwork = 'form';
+  style.textContent = FORM_CSS;
+  document.head.appendChild(style);
+}
 function useFormCss(): void {
-  useEffect(() => {
-    if (cssInjected || typeof document === 'undefined') return;
-    cssInjected = true;
-    const style = document.createElement('style');
-    style.dataset.formwork = 'form';
-    style.textContent = FORM_CSS;
-    document.head.appendChild(style);
-  }, []);
+  useEffect(injectFormCss, []);
+}
+
+/**
+ * One-time work of the first form, done ahead (a host calls it at idle time after loading this module): the
+ * strings of the locale and the form's CSS. Opening the form then only renders it.
+ */
+export function prepareForm(locale: 'zh-CN' | 'en'): void {
+  uiT(locale);
+  injectFormCss();
 }
 
 function RecordBanner({ ctx }: { ctx: FormworkContext }) {
@@ -119,7 +122,7 @@ function SubmitBar({ ctx, label, busy }: { ctx: FormworkContext; label: string; 
 
 /**
  * The same object as long as the value is JSON-equal to the previous one: hosts may pass inline objects
- * (`value={{ ...record }}`) without resetting the form or re-deriving rjsf's state on every render.
+ * (`value={{ ...record }}`) without resetting the form on every render.
  */
 function useStable<T>(value: T): T {
   const ref = useRef<{ json: string; value: T } | null>(null);
@@ -134,10 +137,10 @@ function useStable<T>(value: T): T {
 }
 
 /**
- * Renders an entity's form from its JSON Schema and UI schema with rjsf and Formwork's widgets. Validation is
- * the server's (`compileEntity(...).validate` + rules), formulas use the one evaluator, show/hide rules,
- * defaults and data linkage come from the definition. Values are submitted without computed, hidden or
- * read-only fields.
+ * Renders an entity's form from its JSON Schema and UI schema with Formwork's widgets (`SchemaForm`, rjsf's
+ * contract). Validation is the server's (`compileEntity(...).validate` + rules, loaded when the user starts
+ * filling in the form), formulas use the one evaluator, show/hide rules, defaults and data linkage come from
+ * the definition. Values are submitted without computed, hidden or read-only fields.
  */
 export function FormRenderer(props: FormRendererProps) {
   const { locale, services } = props;
@@ -150,9 +153,6 @@ export function FormRenderer(props: FormRendererProps) {
   const t = uiT(locale);
   const onChangeRef = useRef(props.onChange);
   onChangeRef.current = props.onChange;
-  // rjsf re-derives its state from the `formData` prop whenever any prop changes, so the prop is always the
-  // runtime's latest data; `version` re-renders when the runtime changed values itself (data linkage).
-  const [, setVersion] = useState(0);
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState(false);
 
@@ -174,12 +174,14 @@ export function FormRenderer(props: FormRendererProps) {
       initial,
       ...(fieldAccess ? { fieldAccess } : {}),
       ...(recordId ? { recordId } : {}),
-      applyData: () => setVersion((v) => v + 1),
     });
   }, [entity, value, mode, fieldAccess]);
   runtime.services = services;
 
   useEffect(() => () => runtime.dispose(), [runtime]);
+
+  // Every change (a keystroke, a pick, data linkage) reaches the host with the formulas computed.
+  useEffect(() => runtime.subscribe('data', () => onChangeRef.current?.(runtime.computed)), [runtime]);
 
   useEffect(() => {
     runtime.setServerIssues(serverIssues ?? []);
@@ -189,31 +191,37 @@ export function FormRenderer(props: FormRendererProps) {
     () => ({ entity, locale, services: latestServices(runtime), runtime, t, mode, names: new Map() }),
     [entity, locale, runtime, t, mode],
   );
-  const schema = useMemo(() => toJsonSchema(entity, { locale }) as RJSFSchema, [entity, locale]);
+  const schema = useMemo(() => toJsonSchema(entity, { locale }), [entity, locale]);
   const uiSchema = useMemo(
     () =>
       formUiSchema(entity, locale, { readonly: mode === 'view', ...(fieldAccess ? { fieldAccess } : {}) }),
     [entity, locale, mode, fieldAccess],
   );
-  const fields = useMemo(() => ({ fwWidget: WidgetField }), []);
-  const templates = useMemo(() => ({ FieldTemplate, ObjectFieldTemplate }), []);
+  const { token } = theme.useToken();
+  const { componentSize } = ConfigProvider.useConfig();
+  const themeVars = useMemo(
+    () => formThemeVars(token as unknown as Record<string, unknown>, componentSize),
+    [token, componentSize],
+  );
   const rootRef = useRef<HTMLDivElement>(null);
   const submitLabel = props.submitLabel ?? t('form.submit');
-  // One element per state, so re-rendering the host does not hand rjsf new children.
-  const footer = useMemo(
-    () => (mode === 'view' ? <span /> : <SubmitBar ctx={ctx} label={submitLabel} busy={busy} />),
-    [mode, ctx, submitLabel, busy],
-  );
-
-  const handleChange = (e: IChangeEvent) => {
-    runtime.update((e.formData ?? {}) as Record<string, unknown>);
-    onChangeRef.current?.(runtime.computed);
-  };
+  const submitting = useRef(false);
 
   const handleSubmit = async () => {
-    if (busy || mode === 'view') return;
-    const r = runtime.validate();
+    if (submitting.current || mode === 'view') return;
+    submitting.current = true;
+    setBusy(true);
+    let r: Awaited<ReturnType<FormRuntime['validate']>>;
+    try {
+      r = await runtime.validate();
+    } catch (e) {
+      submitting.current = false;
+      setBusy(false);
+      throw e;
+    }
     if (!r.ok) {
+      submitting.current = false;
+      setBusy(false);
       setFailed(true);
       const first = r.issues.find((i) => i.field !== '')?.field.split('.')[0];
       const el = first ? rootRef.current?.querySelector<HTMLElement>(`[data-field="${first}"]`) : undefined;
@@ -222,42 +230,41 @@ export function FormRenderer(props: FormRendererProps) {
       return;
     }
     setFailed(false);
-    setBusy(true);
     try {
       await props.onSubmit(r.value);
     } finally {
+      submitting.current = false;
       setBusy(false);
     }
   };
 
   return (
-    <div className="fw-form" ref={rootRef} lang={locale}>
+    // Focusing a field means filling in the form: fetch the validator now, not on submit.
+    <div
+      className="fw-form"
+      ref={rootRef}
+      lang={locale}
+      style={themeVars}
+      onFocusCapture={mode === 'view' ? undefined : preloadValidation}
+    >
       <RecordBanner ctx={ctx} />
       {failed && <Alert type="error" showIcon title={t('form.fixErrors')} style={{ marginBottom: 12 }} />}
-      <Form
+      <SchemaForm
         schema={schema}
         uiSchema={uiSchema}
-        formData={runtime.data}
-        validator={validator}
         widgets={formworkWidgets}
-        fields={fields}
-        templates={templates}
         formContext={ctx}
-        noValidate
-        noHtml5Validate
-        showErrorList={false}
         readonly={mode === 'view'}
-        experimental_defaultFormStateBehavior={{
-          arrayMinItems: { populate: 'never' },
-          emptyObjectFields: 'skipDefaults',
-        }}
-        onChange={handleChange}
         onSubmit={() => void handleSubmit()}
       >
-        {footer}
-      </Form>
+        {mode === 'view' ? null : <SubmitBar ctx={ctx} label={submitLabel} busy={busy} />}
+      </SchemaForm>
     </div>
   );
+}
+
+function preloadValidation(): void {
+  loadValidation().catch(() => undefined);
 }
 
 /** The label of a field in a locale (for hosts showing field names next to the form). */

@@ -1,7 +1,19 @@
-export { FormRenderer, fieldTitle, formUiSchema, isEditableType } from './FormRenderer.js';
-export { browserTimeZone, FormRuntime, type RuntimeOptions } from './runtime.js';
+export { FormRenderer, fieldTitle, formUiSchema, isEditableType, prepareForm } from './FormRenderer.js';
+export {
+  browserTimeZone,
+  type FieldState,
+  FormRuntime,
+  loadValidation,
+  type RuntimeOptions,
+} from './runtime.js';
 export { sanitizeHtml } from './sanitize.js';
-export { FieldTemplate, ObjectFieldTemplate, WidgetField } from './templates.js';
+export { type FieldSpec, fieldSpecs, SchemaForm, type SchemaFormProps, uiOptions } from './schema-form.js';
+export {
+  FieldTemplate,
+  type FieldTemplateProps,
+  ObjectFieldTemplate,
+  type ObjectFieldTemplateProps,
+} from './templates.js';
 export type {
   FieldAccess,
   FileValue,
@@ -9,6 +21,11 @@ export type {
   FormServices,
   FormworkContext,
   LocationValue,
+  RegistryWidgetsType,
+  Widget,
+  WidgetOptions,
+  WidgetProps,
+  WidgetRegistry,
 } from './types.js';
 export { formatAmount, groupThousands } from './widgets/common.js';
 export { acceptsType } from './widgets/files.js';

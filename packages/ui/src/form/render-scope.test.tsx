@@ -1,10 +1,10 @@
 import type { EntityDefinition } from '@formwork/metadata';
-import type { WidgetProps } from '@rjsf/utils';
 import { cleanup, render, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeServices } from '../test/fixtures.js';
 import { FormRenderer } from './FormRenderer.js';
+import type { WidgetProps } from './types.js';
 import { formworkWidgets } from './widgets/index.js';
 
 afterEach(cleanup);

@@ -46,7 +46,7 @@ describe('FormRuntime', () => {
     expect(title).not.toHaveBeenCalled();
   });
 
-  it('validates like the server: required, rules, hidden and read-only fields left out', () => {
+  it('validates like the server: required, rules, hidden and read-only fields left out', async () => {
     const entity: EntityDefinition = {
       ...orderEntity,
       rules: [
@@ -64,15 +64,15 @@ describe('FormRuntime', () => {
       initial: {},
       fieldAccess: { address: 'readOnly' },
     });
-    let v = r.validate();
+    let v = await r.validate();
     expect(v.ok).toBe(false);
     if (!v.ok) expect(v.issues.map((i) => i.field)).toEqual(['title']);
     r.update({ title: 'T', address: 'kept out', items: [{ product: 'p', qty: -1, price: 5 }] });
-    v = r.validate();
+    v = await r.validate();
     expect(v.ok).toBe(false);
     if (!v.ok) expect(v.issues.map((i) => `${i.field}:${i.code}`)).toEqual(['total:rule']);
     r.update({ title: 'T', address: 'kept out', items: [{ product: 'p', qty: 1, price: 5 }] });
-    v = r.validate();
+    v = await r.validate();
     expect(v).toEqual({ ok: true, value: { title: 'T', items: [{ product: 'p', qty: 1, price: 5 }] } });
   });
 

@@ -1,6 +1,4 @@
 import {
-  checkRules,
-  compileEntity,
   computeRecord,
   type EntityDefinition,
   type FieldDefinition,
@@ -8,14 +6,61 @@ import {
   hiddenFields,
   type Issue,
   linkageValues,
+  parseFormula,
 } from '@formwork/metadata';
 import type { FieldAccess, FormServices } from './types.js';
 
 /**
  * The live state of one form outside React: values, computed formulas, hidden fields, errors, related
- * records and duplicates. Components subscribe to one channel each (`hidden:phone`, `issues:items`…), so a
- * keystroke re-renders only what it changes — never the whole form.
+ * records and duplicates. Components subscribe to one channel each (`value:title`, `hidden:phone`,
+ * `issues:items`…), so a keystroke re-renders only what it changes — never the whole form.
  */
+
+type Validation = typeof import('./validation.js');
+let validationLoading: Promise<Validation> | undefined;
+let validation: Validation | undefined;
+
+/**
+ * The validator (Ajv and the server's messages) is its own chunk: opening a form does not need it. It is
+ * fetched when the user starts filling in a form, and awaited by `validate()`.
+ */
+export function loadValidation(): Promise<Validation> {
+  validationLoading ??= import('./validation.js').then(
+    (m) => {
+      validation = m;
+      return m;
+    },
+    (e: unknown) => {
+      validationLoading = undefined; // a failed download is retried by the next call
+      throw e;
+    },
+  );
+  return validationLoading;
+}
+
+/**
+ * The top-level keys that formulas and show/hide rules read (a subform with row formulas counts as read), or
+ * null when a formula cannot be parsed — then every change recomputes, so broken formulas report as before.
+ */
+function formulaInputs(entity: EntityDefinition): Set<string> | null {
+  const inputs = new Set<string>();
+  const read = (src: string): boolean => {
+    const parsed = parseFormula(src);
+    if (!parsed.ok) return false;
+    for (const ref of parsed.refs) if (ref[0] !== undefined) inputs.add(ref[0]);
+    return true;
+  };
+  for (const f of entity.fields) {
+    if (f.type === 'formula' && typeof f.formula === 'string' && !read(f.formula)) return null;
+    if (typeof f.visibleWhen === 'string' && !read(f.visibleWhen)) return null;
+    for (const c of f.fields ?? []) {
+      if (c.type !== 'formula' || typeof c.formula !== 'string') continue;
+      if (!read(c.formula)) return null;
+      inputs.add(f.key);
+    }
+  }
+  return inputs;
+}
 
 export interface RuntimeOptions {
   entity: EntityDefinition;
@@ -32,6 +77,17 @@ export interface RuntimeOptions {
 
 type Listener = () => void;
 const EMPTY: Issue[] = [];
+
+/** What the form shows for one top-level field; the same object until one of its parts changes. */
+export interface FieldState {
+  value: unknown;
+  hidden: boolean;
+  /** Issues on the field and everything under it. */
+  issues: Issue[];
+}
+
+/** Channels that make up a field's state (`field:<key>` is emitted with each of them). */
+const FIELD_PARTS = new Set(['value', 'hidden', 'issues']);
 
 export function browserTimeZone(): string {
   try {
@@ -62,7 +118,10 @@ export class FormRuntime {
   private dedupeTimer: ReturnType<typeof setTimeout> | undefined;
   private dedupeSeq = 0;
   private listeners = new Map<string, Set<Listener>>();
+  private fieldStates = new Map<string, FieldState>();
   private readonly opts: RuntimeOptions;
+  /** What formulas and rules read (null: everything); other changes skip recomputing them. */
+  private readonly inputs: Set<string> | null;
 
   constructor(opts: RuntimeOptions) {
     this.opts = opts;
@@ -70,6 +129,7 @@ export class FormRuntime {
     this.services = opts.services;
     this.access = opts.fieldAccess ?? {};
     this.fields = new Map(opts.entity.fields.map((f) => [f.key, f]));
+    this.inputs = formulaInputs(opts.entity);
     this.data = opts.initial;
     this.computed = this.compute(opts.initial);
     this.hidden = new Set(this.ruleHidden(this.computed));
@@ -95,6 +155,12 @@ export class FormRuntime {
   }
 
   private emit(channel: string): void {
+    const at = channel.indexOf(':');
+    if (at > 0 && FIELD_PARTS.has(channel.slice(0, at))) {
+      const key = channel.slice(at + 1);
+      this.fieldStates.delete(key);
+      this.emit(`field:${key}`);
+    }
     for (const fn of this.listeners.get(channel) ?? []) fn();
   }
 
@@ -107,6 +173,16 @@ export class FormRuntime {
 
   isReadOnly(key: string): boolean {
     return this.access[key] === 'readOnly';
+  }
+
+  /** The value, visibility and issues of a field as one stable object (channel `field:<key>`). */
+  fieldState(key: string): FieldState {
+    let s = this.fieldStates.get(key);
+    if (!s) {
+      s = { value: this.data[key], hidden: this.isHidden(key), issues: this.issuesFor(key) };
+      this.fieldStates.set(key, s);
+    }
+    return s;
   }
 
   /** Issues on a top-level field and everything under it (`items.0.qty`); a stable array. */
@@ -142,25 +218,55 @@ export class FormRuntime {
     return hiddenFields(this.entity, computed, this.context);
   }
 
+  /** One field's new value from its widget (`undefined` clears it). */
+  setValue(key: string, value: unknown): void {
+    if (Object.is(this.data[key], value)) return;
+    this.update({ ...this.data, [key]: value });
+  }
+
+  /** The current value of a field (what its widget shows). */
+  value(key: string): unknown {
+    return this.data[key];
+  }
+
   /** New values from the form (a keystroke, a pick…). */
   update(next: Record<string, unknown>, source: 'user' | 'linkage' = 'user'): void {
     const prev = this.data;
     const prevComputed = this.computed;
     this.data = next;
-    this.computed = this.compute(next);
     const changed: string[] = [];
-    for (const f of this.entity.fields) if (prev[f.key] !== next[f.key]) changed.push(f.key);
-    for (const f of this.entity.fields) {
-      const type = getFieldType(f.type);
-      if ((type?.computed || f.type === 'subform') && !sameJson(prevComputed[f.key], this.computed[f.key])) {
-        this.emit(`computed:${f.key}`);
+    for (const k of Object.keys(next)) if (prev[k] !== next[k]) changed.push(k);
+    for (const k of Object.keys(prev)) if (!Object.hasOwn(next, k) && prev[k] !== undefined) changed.push(k);
+    const inputs = this.inputs;
+    if (inputs === null || changed.some((k) => inputs.has(k))) {
+      this.computed = this.compute(next);
+      for (const f of this.entity.fields) {
+        const type = getFieldType(f.type);
+        if (
+          (type?.computed || f.type === 'subform') &&
+          !sameJson(prevComputed[f.key], this.computed[f.key])
+        ) {
+          this.emit(`computed:${f.key}`);
+        }
+      }
+      const prevHidden = this.hidden;
+      this.hidden = new Set(this.ruleHidden(this.computed));
+      for (const f of this.entity.fields) {
+        if (prevHidden.has(f.key) !== this.hidden.has(f.key)) this.emit(`hidden:${f.key}`);
+      }
+    } else {
+      // Nothing a formula or a rule reads changed: the computed values stay, only the typed value moves in.
+      const computed = { ...prevComputed };
+      for (const k of changed) {
+        if (Object.hasOwn(next, k)) computed[k] = next[k];
+        else delete computed[k];
+      }
+      this.computed = computed;
+      for (const k of changed) {
+        if (this.fields.get(k)?.type === 'subform') this.emit(`computed:${k}`);
       }
     }
-    const prevHidden = this.hidden;
-    this.hidden = new Set(this.ruleHidden(this.computed));
-    for (const f of this.entity.fields) {
-      if (prevHidden.has(f.key) !== this.hidden.has(f.key)) this.emit(`hidden:${f.key}`);
-    }
+    if (source === 'user' && changed.length > 0) void loadValidation().catch(() => undefined);
     if (changed.length > 0 && this.serverIssues.length > 0) {
       const touched = new Set(changed);
       const kept = this.serverIssues.filter((i) => !touched.has(i.field.split('.')[0] ?? ''));
@@ -169,7 +275,8 @@ export class FormRuntime {
         this.rebuildIssues();
       }
     }
-    if (this.validated) this.validate();
+    if (this.validated && validation) this.validateWith(validation);
+    for (const key of changed) this.emit(`value:${key}`);
     for (const key of changed) {
       const f = this.fields.get(key);
       if (f?.type === 'relation') void this.loadRelated(f, next[key], source === 'user');
@@ -209,9 +316,17 @@ export class FormRuntime {
 
   /**
    * Validate with the server's validator and rules. Returns the writable values (normalised; computed,
-   * hidden and read-only fields left out) or the issues, which are shown on the fields.
+   * hidden and read-only fields left out) or the issues, which are shown on the fields. After a failed
+   * validation every change validates again.
    */
-  validate(): { ok: true; value: Record<string, unknown> } | { ok: false; issues: Issue[] } {
+  async validate(): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; issues: Issue[] }> {
+    return this.validateWith(await loadValidation());
+  }
+
+  private validateWith({
+    compileEntity,
+    checkRules,
+  }: Validation): { ok: true; value: Record<string, unknown> } | { ok: false; issues: Issue[] } {
     this.validated = true;
     const writable: Record<string, unknown> = {};
     for (const f of this.entity.fields) {

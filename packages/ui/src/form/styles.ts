@@ -1,3 +1,31 @@
+import type { CSSProperties } from 'react';
+
+type Token = { [key: string]: unknown };
+const px = (n: unknown) => `${typeof n === 'number' ? n : 0}px`;
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/**
+ * The antd theme values the form's own controls use (the lite select), as CSS variables on the form: the same
+ * sizes and colours as antd's controls in the current theme and component size.
+ */
+export function formThemeVars(token: Token, size: string | undefined): CSSProperties {
+  const large = size === 'large';
+  const small = size === 'small';
+  return {
+    '--fw-ctl-h': px(large ? token.controlHeightLG : small ? token.controlHeightSM : token.controlHeight),
+    '--fw-ctl-radius': px(large ? token.borderRadiusLG : small ? token.borderRadiusSM : token.borderRadius),
+    '--fw-ctl-font': px(large ? token.fontSizeLG : token.fontSize),
+    '--fw-ctl-pad': px(Number(token.paddingSM) - Number(token.lineWidth)),
+    '--fw-ctl-border': str(token.colorBorder),
+    '--fw-ctl-border-hover': str(token.colorPrimaryHover),
+    '--fw-ctl-bg': str(token.colorBgContainer),
+    '--fw-ctl-bg-disabled': str(token.colorBgContainerDisabled),
+    '--fw-ctl-text': str(token.colorText),
+    '--fw-ctl-text-disabled': str(token.colorTextDisabled),
+    '--fw-ctl-arrow': str(token.colorTextQuaternary),
+  } as CSSProperties;
+}
+
 /** The form's CSS (injected once by FormRenderer): grid sections, one column under 600 px, touch sizes. */
 export const FORM_CSS = `
 .fw-form { --fw-gap: 16px; }
@@ -10,6 +38,13 @@ export const FORM_CSS = `
 .fw-form .fw-help { color: rgba(0,0,0,.55); font-size: 13px; margin-top: 4px; }
 .fw-form .fw-muted { color: rgba(0,0,0,.45); }
 .fw-form .fw-field-invalid .ant-input, .fw-form .fw-field-invalid .ant-select-selector, .fw-form .fw-field-invalid .ant-input-number { border-color: #ff4d4f; }
+.fw-form textarea.fw-autosize { field-sizing: content; min-height: calc(3lh + 10px); max-height: calc(12lh + 10px); }
+.fw-form .fw-lite-select { box-sizing: border-box; display: flex; align-items: center; gap: 4px; width: 100%; min-height: var(--fw-ctl-h, 32px); padding: 0 var(--fw-ctl-pad, 11px); border: 1px solid var(--fw-ctl-border, #d9d9d9); border-radius: var(--fw-ctl-radius, 6px); background: var(--fw-ctl-bg, #fff); color: var(--fw-ctl-text, rgba(0,0,0,.88)); font-size: var(--fw-ctl-font, 14px); cursor: pointer; transition: border-color .2s; }
+.fw-form .fw-lite-select:hover { border-color: var(--fw-ctl-border-hover, #4096ff); }
+.fw-form .fw-lite-select-value { flex: 1; min-width: 0; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
+.fw-form .fw-lite-select-arrow { color: var(--fw-ctl-arrow, rgba(0,0,0,.25)); font-size: 12px; }
+.fw-form .fw-lite-select-disabled, .fw-form .fw-lite-select-disabled:hover { background: var(--fw-ctl-bg-disabled, rgba(0,0,0,.04)); color: var(--fw-ctl-text-disabled, rgba(0,0,0,.25)); border-color: var(--fw-ctl-border, #d9d9d9); cursor: not-allowed; }
+.fw-form .fw-field-invalid .fw-lite-select { border-color: #ff4d4f; }
 .fw-form .fw-readonly { display: block; min-height: 32px; padding: 4px 11px; background: rgba(0,0,0,.03); border-radius: 6px; }
 .fw-form .fw-section { border: 0; margin: 0 0 8px; padding: 0; }
 .fw-form .fw-section > summary { font-size: 16px; font-weight: 600; padding: 8px 0; cursor: pointer; }
@@ -32,7 +67,7 @@ export const FORM_CSS = `
 .fw-form .fw-footer { margin-top: 16px; display: flex; gap: 8px; }
 @media (max-width: 600px) {
   .fw-form .fw-grid { grid-template-columns: minmax(0, 1fr); }
-  .fw-form .ant-input, .fw-form .ant-select, .fw-form .ant-input-number, .fw-form .ant-btn, .fw-form .fw-touch { min-height: 44px; font-size: 16px; }
+  .fw-form .ant-input, .fw-form .ant-select, .fw-form .ant-input-number, .fw-form .ant-btn, .fw-form .fw-touch, .fw-form .fw-lite-select { min-height: 44px; font-size: 16px; }
   .fw-form .ant-select-selector { min-height: 44px !important; }
   .fw-form .fw-subform table, .fw-form .fw-subform tbody, .fw-form .fw-subform tr, .fw-form .fw-subform td { display: block; width: 100%; }
   .fw-form .fw-subform thead { display: none; }

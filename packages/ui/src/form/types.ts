@@ -1,5 +1,6 @@
-import type { EntityDefinition, FieldDefinition, Issue, Locale } from '@formwork/metadata';
+import type { EntityDefinition, FieldDefinition, Issue, JsonSchema, Locale } from '@formwork/metadata';
 import type { TFunction } from 'i18next';
+import type { ComponentType } from 'react';
 import type { FormRuntime } from './runtime.js';
 
 /** A stored file as attachment / image fields hold it (the server's upload answer). */
@@ -55,7 +56,7 @@ export interface FormRendererProps {
   submitLabel?: string;
 }
 
-/** What every Formwork widget reads from rjsf's `formContext` (one stable object per form). */
+/** What every Formwork widget reads from `registry.formContext` (one stable object per form). */
 export interface FormworkContext {
   entity: EntityDefinition;
   locale: Locale;
@@ -72,4 +73,52 @@ export interface FormworkUiOptions {
   /** The field definition the widget renders. */
   fw: FieldDefinition;
   [k: string]: unknown;
+}
+
+/**
+ * A widget's options: the `ui:options` of its UI schema merged with its other `ui:*` keys, prefix removed
+ * (`ui:placeholder` → `placeholder`) — what rjsf's `getUiOptions` gives.
+ */
+export type WidgetOptions = { [key: string]: unknown };
+
+/**
+ * The props of a form widget. The same names and meanings as rjsf's `WidgetProps` (the subset Formwork's
+ * renderer provides), so a widget written for rjsf's contract works here and the other way round.
+ */
+export interface WidgetProps {
+  /** The input's DOM id (`root_<field>`; `root_<subform>_<row>_<column>` in a subform). */
+  id: string;
+  /** The field key. */
+  name: string;
+  label: string;
+  hideLabel?: boolean;
+  value: unknown;
+  required?: boolean;
+  disabled?: boolean;
+  readonly?: boolean;
+  autofocus?: boolean;
+  placeholder?: string;
+  /** The JSON Schema of the value. */
+  schema: JsonSchema;
+  uiSchema?: JsonSchema;
+  options: WidgetOptions;
+  registry: WidgetRegistry;
+  /** Error messages on this value, in the user's language. */
+  rawErrors?: string[];
+  /** A new value (`undefined` clears it). */
+  onChange(value: unknown): void;
+  onBlur(id: string, value: unknown): void;
+  onFocus(id: string, value: unknown): void;
+}
+
+/** A widget: a plain function component. */
+export type Widget = ComponentType<WidgetProps>;
+
+/** Widgets by their `ui:widget` name. */
+export type RegistryWidgetsType = Record<string, Widget>;
+
+/** What widgets find in `props.registry`: the widget registry (subforms render cells with it) and the form. */
+export interface WidgetRegistry {
+  widgets: RegistryWidgetsType;
+  formContext: FormworkContext;
 }

@@ -83,4 +83,30 @@ describe('FilterBuilder', () => {
     expect(isoToLocalInput(iso)).toBe('2026-11-23T10:05');
     expect(localInputToIso('')).toBeUndefined();
   });
+
+  it("shows scope variables by their labels only when asked to (a role's data scope)", () => {
+    const value: FilterNode = { field: 'ownerId', op: 'eq', value: '$user' };
+    const { unmount } = renderWithI18n(
+      <FilterBuilder
+        entity={entity}
+        locale="en"
+        value={value}
+        onChange={() => {}}
+        members={[{ id: 'u1', name: 'Alice' }]}
+        variables={{ $user: 'Current user', $department: 'My departments' }}
+      />,
+    );
+    expect(screen.getByTitle('Current user')).toBeTruthy();
+    unmount();
+    renderWithI18n(
+      <FilterBuilder
+        entity={entity}
+        locale="en"
+        value={value}
+        onChange={() => {}}
+        members={[{ id: 'u1', name: 'Alice' }]}
+      />,
+    );
+    expect(screen.queryByTitle('Current user')).toBeNull();
+  });
 });

@@ -22,6 +22,8 @@ import {
   newLeaf,
   PERIODS,
   removeNode,
+  type ScopeVariable,
+  scopeVariablesFor,
   toDraft,
   updateNode,
   type ValueKind,
@@ -43,6 +45,11 @@ export interface FilterBuilderProps {
   /** People to pick for member fields (createdBy, ownerId, member fields). */
   members?: NamedOption[];
   departments?: NamedOption[];
+  /**
+   * Offer these variables (with their labels) where they fit — a role's data-scope filter:
+   * `{ $user: 'Current user', $department: 'My departments' }`. Off by default (list filters).
+   */
+  variables?: Partial<Record<ScopeVariable, string>>;
 }
 
 /** Edits the whole filter AST: nested and/or groups, negation, every operator, relative dates. */
@@ -160,6 +167,12 @@ function LeafEditor(p: GroupProps & { leaf: DraftLeaf; fields: FieldDefinition[]
   const set = (patch: { field?: string; op?: FilterOp; value?: unknown }) =>
     commit(updateNode(root, leaf.id, (n) => (n.kind === 'leaf' ? changeLeaf(entity, n, patch) : n)));
   const ops = field ? fieldOperators(field) : [];
+  const variables: NamedOption[] = field
+    ? scopeVariablesFor(field, leaf.op).flatMap((v) => {
+        const name = p.variables?.[v];
+        return name ? [{ id: v, name }] : [];
+      })
+    : [];
   return (
     <div
       className="fw-filter-condition"
@@ -189,7 +202,10 @@ function LeafEditor(p: GroupProps & { leaf: DraftLeaf; fields: FieldDefinition[]
             field={field}
             value={leaf.value}
             locale={locale}
-            members={field.type === 'department' ? (p.departments ?? []) : (p.members ?? [])}
+            members={[
+              ...variables,
+              ...(field.type === 'department' ? (p.departments ?? []) : (p.members ?? [])),
+            ]}
             onChange={(value) => set({ value })}
           />
         </div>

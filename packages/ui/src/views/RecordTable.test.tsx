@@ -1,7 +1,7 @@
 import type { EntityDefinition, SortItem } from '@formwork/metadata';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { nextSort, type RecordRow, RecordTable } from './RecordTable.js';
+import { nextSort, type RecordRow, RecordTable, visibleRange } from './RecordTable.js';
 import { renderWithI18n } from './test-utils.js';
 
 const entity: EntityDefinition = {
@@ -56,6 +56,34 @@ describe('RecordTable', () => {
     expect(shown.length).toBeLessThan(60);
     expect(screen.getByText('Deal 0')).toBeTruthy();
     expect(screen.queryByText('Deal 9999')).toBeNull();
+  });
+
+  it('draws the rows of a new scroll position, a few beyond the view and none far away', () => {
+    renderWithI18n(
+      <RecordTable
+        entity={entity}
+        rows={rows(10_000)}
+        columns={['name', 'amount']}
+        locale="en"
+        height={440}
+      />,
+    );
+    const scroller = screen.getByTestId('record-table-scroll');
+    scroller.scrollTop = 5000 * 44;
+    fireEvent.scroll(scroller);
+    expect(screen.getByText('Deal 5000')).toBeTruthy();
+    expect(screen.getByText('Deal 5008')).toBeTruthy();
+    expect(screen.queryByText('Deal 0')).toBeNull();
+    expect(screen.getAllByTestId('record-row').length).toBeLessThan(25);
+    const row = screen.getByText('Deal 5000').closest('[data-testid="record-row"]') as HTMLElement;
+    expect(row.style.transform).toBe(`translateY(${5000 * 44}px)`);
+  });
+
+  it('computes the rows in view from the scroll offset alone', () => {
+    expect(visibleRange(0, 400, 44, 10_000)).toEqual({ first: 0, last: 13 });
+    expect(visibleRange(44 * 100, 400, 44, 10_000)).toEqual({ first: 97, last: 113 });
+    expect(visibleRange(44 * 9_995, 400, 44, 10_000)).toEqual({ first: 9_992, last: 9_999 });
+    expect(visibleRange(0, 400, 44, 0)).toEqual({ first: 0, last: -1 });
   });
 
   it('formats cells by field type and labels the headers in the reader language', () => {

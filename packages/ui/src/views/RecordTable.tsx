@@ -9,11 +9,22 @@ import {
   resolveFilterField,
   type SortItem,
 } from '@formwork/metadata';
-import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
-import { Checkbox, Tag } from 'antd';
-import { type CSSProperties, memo, type ReactNode, useEffect, useMemo, useRef } from 'react';
+import { Checkbox, theme } from 'antd';
+import {
+  type CSSProperties,
+  memo,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useInsertionEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
-import { formatValue, optionColor } from './format.js';
+import { type FormatContext, formatValue, optionColor } from './format.js';
 
 export type RecordRow = { id: string } & Record<string, unknown>;
 
@@ -48,15 +59,40 @@ const CARD_HEIGHT = 96;
 const CHECK_WIDTH = 44;
 const COLUMN_WIDTH = 168;
 const ACTIONS_WIDTH = 120;
+/** Rows drawn beyond each edge of the view: enough for a wheel step, few enough to keep a frame cheap. */
+const OVERSCAN = 3;
 
-function RowFrame(props: { deps: readonly unknown[]; render(): ReactNode }): ReactNode {
-  return props.render();
+/**
+ * Rows and cells are styled by class (injected once), not inline: a row coming into view then sets one style
+ * property (its position) instead of a dozen, which is most of what a scrolled frame costs.
+ */
+const TABLE_CSS = `
+.fw-rt-body { position: relative; }
+.fw-rt-row { position: absolute; top: 0; left: 0; width: 100%; height: var(--fw-rt-h); box-sizing: border-box; border-bottom: 1px solid #f0f0f0; background: #fff; }
+.fw-rt-row.fw-rt-selected { background: #e6f4ff; }
+.fw-rt-row.fw-rt-clickable { cursor: pointer; }
+.fw-rt-grid { display: grid; grid-template-columns: var(--fw-rt-cols); align-items: center; }
+.fw-rt-card { display: flex; gap: 4px; padding: 8px 8px 8px 4px; }
+.fw-rt-cell { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; padding-inline: 12px; }
+.fw-rt-check-cell { padding-inline: 4px; }
+.fw-rt-check { width: 18px; height: 18px; margin: 10px; accent-color: #1677ff; cursor: pointer; }
+.fw-rt-card-main { min-width: 0; flex: 1; }
+.fw-rt-card-title { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: 600; font-size: 16px; }
+.fw-rt-card-line { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-size: 13px; color: #595959; }
+.fw-rt-card-label { color: #8c8c8c; }
+.fw-rt-actions { padding-inline: 8px; }
+.fw-rt-tag { display: inline-block; padding: 0 7px; margin-inline-end: 4px; font-size: 12px; line-height: 20px; border-radius: 4px; border: 1px solid; white-space: nowrap; }
+.fw-rt-more { position: absolute; top: 0; left: 0; width: 100%; height: var(--fw-rt-h); display: flex; align-items: center; justify-content: center; color: #8c8c8c; }
+`;
+let cssInjected = false;
+function injectTableCss(): void {
+  if (cssInjected || typeof document === 'undefined') return;
+  cssInjected = true;
+  const style = document.createElement('style');
+  style.dataset.formwork = 'record-table';
+  style.textContent = TABLE_CSS;
+  document.head.appendChild(style);
 }
-/** Re-renders a row only when its record, position, selection or the layout changed. */
-const Row = memo(
-  RowFrame,
-  (a, b) => a.deps.length === b.deps.length && a.deps.every((d, i) => Object.is(d, b.deps[i])),
-);
 
 /** Cycles a header's sort: none → asc → desc → none; `add` keeps the other keys (max 3). */
 export function nextSort(sort: readonly SortItem[], field: string, add: boolean): SortItem[] {
@@ -72,13 +108,176 @@ export function nextSort(sort: readonly SortItem[], field: string, add: boolean)
   return others;
 }
 
+/** The rows to draw for a scroll position: the ones in view plus `OVERSCAN` on each side. */
+export function visibleRange(
+  scrollTop: number,
+  viewport: number,
+  rowHeight: number,
+  count: number,
+): { first: number; last: number } {
+  if (count === 0) return { first: 0, last: -1 };
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
+  const last = Math.min(count - 1, Math.ceil((scrollTop + viewport) / rowHeight) + OVERSCAN);
+  return { first, last: Math.max(first, last) };
+}
+
+type Token = ReturnType<typeof theme.useToken>['token'];
+const STATUS: Record<string, string> = {
+  success: 'Success',
+  processing: 'Info',
+  error: 'Error',
+  warning: 'Warning',
+};
+
+/** Tag colours as antd's Tag draws them (preset palettes, status colours, or a custom colour), once per table. */
+function tagStyler(token: Token): (color: string | undefined) => CSSProperties {
+  const cache = new Map<string, CSSProperties>();
+  const t = token as unknown as Record<string, string | undefined>;
+  const base: CSSProperties = {
+    borderColor: token.colorBorder,
+    background: token.colorFillQuaternary,
+    color: token.colorText,
+  };
+  return (color) => {
+    const key = color ?? '';
+    let style = cache.get(key);
+    if (!style) {
+      const status = color ? STATUS[color] : undefined;
+      if (!color || color === 'default') style = base;
+      else if (status)
+        style = {
+          ...base,
+          color: t[`color${status}`],
+          background: t[`color${status}Bg`],
+          borderColor: t[`color${status}Border`],
+        };
+      else if (t[`${color}1`] && t[`${color}7`])
+        style = { ...base, color: t[`${color}7`], background: t[`${color}1`], borderColor: t[`${color}3`] };
+      else style = { ...base, color: '#fff', background: color, borderColor: 'transparent' };
+      cache.set(key, style);
+    }
+    return style;
+  };
+}
+
+interface Layout {
+  fields: readonly FieldDefinition[];
+  cards: boolean;
+  selectable: boolean;
+  clickable: boolean;
+  ctx: FormatContext;
+  tag(color: string | undefined): CSSProperties;
+  rowActions: ((row: RecordRow) => ReactNode) | undefined;
+  selectLabel: string;
+  toggle(id: string, on: boolean): void;
+  open(row: RecordRow): void;
+}
+
+const ellipsis: CSSProperties = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' };
+const stop = (e: { stopPropagation(): void }) => e.stopPropagation();
+
+function Cell(props: { field: FieldDefinition; row: RecordRow; layout: Layout }): ReactNode {
+  const { field: f, row, layout } = props;
+  const v = row[f.key];
+  if ((f.type === 'select' || f.type === 'multiSelect') && v !== null && v !== undefined) {
+    const one = f.type === 'select' ? f : { ...f, type: 'select' as const };
+    return (Array.isArray(v) ? v : [v]).map((x) => (
+      <span key={String(x)} className="fw-rt-tag" style={layout.tag(optionColor(f, x))}>
+        {formatValue(one, x, layout.ctx)}
+      </span>
+    ));
+  }
+  return formatValue(f, v, layout.ctx);
+}
+
 /**
- * A virtualised table of records: only the rows in view are in the DOM, so 10,000 loaded rows scroll
- * as smoothly as 20. Reaching the end asks for the next page. Sorting, selection and opening a row are
- * the caller's (the table is controlled).
+ * One record: a grid row (or a card on phones). Memoised: while scrolling only the rows coming into view
+ * render; a row re-renders when its record, position, selection or the table's layout changes.
+ */
+const RecordLine = memo(function RecordLine(props: {
+  row: RecordRow;
+  top: number;
+  selected: boolean;
+  layout: Layout;
+}): ReactNode {
+  const { row, top, selected, layout } = props;
+  const className = `fw-rt-row ${layout.cards ? 'fw-rt-card' : 'fw-rt-grid'}${selected ? ' fw-rt-selected' : ''}${layout.clickable ? ' fw-rt-clickable' : ''}`;
+  // A native checkbox: rows are drawn while scrolling, and it costs a fraction of antd's.
+  const check = layout.selectable && (
+    <input
+      type="checkbox"
+      className="fw-rt-check"
+      aria-label={layout.selectLabel}
+      checked={selected}
+      onClick={stop}
+      onChange={(e) => layout.toggle(row.id, e.target.checked)}
+    />
+  );
+  // A click on an action must not open the record.
+  const actions = layout.rowActions && (
+    <div role="cell" className="fw-rt-actions" onClick={stop} onKeyDown={stop}>
+      {layout.rowActions(row)}
+    </div>
+  );
+  const common = {
+    role: 'row',
+    className,
+    style: { transform: `translateY(${top}px)` },
+    'data-testid': 'record-row',
+    'data-id': row.id,
+    tabIndex: 0,
+    onClick: () => layout.open(row),
+    onKeyDown: (e: React.KeyboardEvent) => {
+      if (e.key === 'Enter') layout.open(row);
+    },
+  };
+  if (layout.cards) {
+    const [titleField, ...rest] = layout.fields;
+    return (
+      <div {...common}>
+        {check}
+        <div className="fw-rt-card-main">
+          <div role="cell" className="fw-rt-card-title">
+            {titleField ? <Cell field={titleField} row={row} layout={layout} /> : row.id}
+          </div>
+          {rest.slice(0, 3).map((f) => (
+            <div role="cell" key={f.key} className="fw-rt-card-line">
+              <span className="fw-rt-card-label">{localize(f.label, layout.ctx.locale, f.key)}：</span>
+              <Cell field={f} row={row} layout={layout} />
+            </div>
+          ))}
+        </div>
+        {actions}
+      </div>
+    );
+  }
+  return (
+    <div {...common}>
+      {layout.selectable && (
+        <div role="cell" className="fw-rt-check-cell">
+          {check}
+        </div>
+      )}
+      {layout.fields.map((f) => (
+        <div role="cell" key={f.key} className="fw-rt-cell">
+          <Cell field={f} row={row} layout={layout} />
+        </div>
+      ))}
+      {actions}
+    </div>
+  );
+});
+
+/**
+ * A virtualised table of records: only the rows in view (and a few beyond) are in the DOM, so 10,000 loaded
+ * rows scroll as smoothly as 20. Rows have a fixed height, so the rows in view follow from the scroll
+ * position alone — nothing is measured. Reaching the end asks for the next page. Sorting, selection and
+ * opening a row are the caller's (the table is controlled).
  */
 export function RecordTable(p: RecordTableProps): ReactNode {
+  useInsertionEffect(injectTableCss, []);
   const { t } = useTranslation('views');
+  const { token } = theme.useToken();
   const scrollRef = useRef<HTMLDivElement>(null);
   // Memoised rows call the current callbacks through this ref.
   const latest = useRef(p);
@@ -91,273 +290,196 @@ export function RecordTable(p: RecordTableProps): ReactNode {
     [p.columns, p.entity],
   );
   const selectable = p.onSelectedChange !== undefined;
-  const selected = p.selected ?? new Set<string>();
-  const rowHeight = p.cards ? CARD_HEIGHT : ROW_HEIGHT;
+  const selected = p.selected ?? EMPTY;
+  const cards = p.cards === true;
+  const rowHeight = cards ? CARD_HEIGHT : ROW_HEIGHT;
   const height = p.height ?? 560;
-  const virtualizer = useVirtualizer({
-    count: p.rows.length + (p.hasMore ? 1 : 0),
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    overscan: 8,
-    initialRect: { width: 1024, height },
-  });
-  const items = virtualizer.getVirtualItems();
-  const last = items[items.length - 1];
+  const rowCount = p.rows.length;
+  const count = rowCount + (p.hasMore ? 1 : 0);
+
+  // The body starts under the sticky header, so a scroll offset is also the body's first visible pixel.
+  const [scrollTop, setScrollTop] = useState(0);
+  const viewport = height - (cards ? 0 : ROW_HEIGHT);
+  const range = visibleRange(scrollTop, viewport, rowHeight, count);
+
+  // Draw the rows of the new position in the same frame as the scroll (no blank gap while scrolling); a
+  // position that shows the same rows renders nothing.
+  const geometry = useRef({ range, viewport, rowHeight, count });
+  geometry.current = { range, viewport, rowHeight, count };
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const onScroll = () => {
+      const g = geometry.current;
+      const top = el.scrollTop;
+      const r = visibleRange(top, g.viewport, g.rowHeight, g.count);
+      if (r.first !== g.range.first || r.last !== g.range.last) flushSync(() => setScrollTop(top));
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => el.removeEventListener('scroll', onScroll);
+  }, []);
+  // A new list (another filter, sort or search) starts at the top.
+  const firstId = p.rows[0]?.id;
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el || firstId === undefined) return;
+    el.scrollTop = 0;
+    setScrollTop(0);
+  }, [firstId]);
 
   const { hasMore, loading, onLoadMore } = p;
-  const rowCount = p.rows.length;
   useEffect(() => {
-    if (last && hasMore && !loading && last.index >= rowCount - 5) onLoadMore?.();
-  }, [last, hasMore, loading, rowCount, onLoadMore]);
+    if (hasMore && !loading && range.last >= rowCount - 5) onLoadMore?.();
+  }, [range.last, hasMore, loading, rowCount, onLoadMore]);
 
-  const ctx = { locale: p.locale, ...(p.names ? { names: p.names } : {}) };
   const actionsWidth = p.rowActions ? ACTIONS_WIDTH : 0;
   const template = `${selectable ? `${CHECK_WIDTH}px ` : ''}repeat(${fields.length}, minmax(${COLUMN_WIDTH}px, 1fr))${actionsWidth ? ` ${actionsWidth}px` : ''}`;
   const minWidth = (selectable ? CHECK_WIDTH : 0) + fields.length * COLUMN_WIDTH + actionsWidth;
-  const allSelected = rowCount > 0 && p.rows.every((r) => selected.has(r.id));
-  const someSelected = !allSelected && p.rows.some((r) => selected.has(r.id));
+  const { allSelected, someSelected } = useMemo(() => {
+    let n = 0;
+    for (const r of p.rows) if (selected.has(r.id)) n++;
+    return { allSelected: n > 0 && n === p.rows.length, someSelected: n > 0 && n < p.rows.length };
+  }, [p.rows, selected]);
 
-  const toggle = (id: string, on: boolean) => {
+  const toggle = useCallback((id: string, on: boolean) => {
     const next = new Set(latest.current.selected ?? []);
     if (on) next.add(id);
     else next.delete(id);
     latest.current.onSelectedChange?.(next);
-  };
-
-  const cell = (f: FieldDefinition, row: RecordRow): ReactNode => {
-    const v = row[f.key];
-    if ((f.type === 'select' || f.type === 'multiSelect') && v !== null && v !== undefined) {
-      const list = Array.isArray(v) ? v : [v];
-      return list.map((x) => (
-        <Tag key={String(x)} color={optionColor(f, x)} style={{ marginInlineEnd: 4 }}>
-          {formatValue({ ...f, type: 'select' }, x, ctx)}
-        </Tag>
-      ));
-    }
-    return formatValue(f, v, ctx);
-  };
-
-  const header = (
-    <div
-      role="row"
-      className="fw-record-table-header"
-      style={{
-        display: 'grid',
-        gridTemplateColumns: template,
-        minWidth,
-        position: 'sticky',
-        top: 0,
-        zIndex: 1,
-        background: '#fafafa',
-        borderBottom: '1px solid #f0f0f0',
-        fontWeight: 600,
-        height: ROW_HEIGHT,
-        alignItems: 'center',
-      }}
-    >
-      {selectable && (
-        <div role="columnheader" style={{ paddingInline: 12 }}>
-          <Checkbox
-            aria-label={t('selectAll')}
-            checked={allSelected}
-            indeterminate={someSelected}
-            onChange={(e) =>
-              p.onSelectedChange?.(e.target.checked ? new Set(p.rows.map((r) => r.id)) : new Set())
-            }
-          />
-        </div>
-      )}
-      {fields.map((f) => {
-        const s = p.sort?.find((x) => x.field === f.key);
-        const sortable = isSortable(f) && p.onSortChange !== undefined;
-        const label = localize(f.label, p.locale, f.key);
-        const ariaSort = s ? (s.direction === 'asc' ? 'ascending' : 'descending') : 'none';
-        return (
-          <div
-            key={f.key}
-            role="columnheader"
-            aria-sort={sortable ? ariaSort : undefined}
-            style={{ paddingInline: 12, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
-          >
-            {sortable ? (
-              <button
-                type="button"
-                data-testid={`sort-${f.key}`}
-                onClick={(e) => p.onSortChange?.(nextSort(p.sort ?? [], f.key, e.shiftKey))}
-                style={{
-                  all: 'unset',
-                  cursor: 'pointer',
-                  display: 'inline-flex',
-                  gap: 4,
-                  alignItems: 'center',
-                }}
-                title={s ? (s.direction === 'asc' ? t('sortAsc') : t('sortDesc')) : t('sortNone')}
-              >
-                {label}
-                <span aria-hidden style={{ color: s ? '#1677ff' : '#bfbfbf', fontSize: 11 }}>
-                  {s ? (s.direction === 'asc' ? '▲' : '▼') : '⇅'}
-                </span>
-              </button>
-            ) : (
-              label
-            )}
-          </div>
-        );
-      })}
-      {actionsWidth > 0 && <div role="columnheader" />}
-    </div>
+  }, []);
+  const open = useCallback((row: RecordRow) => latest.current.onOpen?.(row), []);
+  const tag = useMemo(() => tagStyler(token), [token]);
+  const clickable = p.onOpen !== undefined;
+  const names = p.names;
+  const layout = useMemo<Layout>(
+    () => ({
+      fields,
+      cards,
+      selectable,
+      clickable,
+      ctx: { locale: p.locale, ...(names ? { names } : {}) },
+      tag,
+      rowActions: p.rowActions,
+      selectLabel: t('selectRow'),
+      toggle,
+      open,
+    }),
+    [fields, cards, selectable, clickable, p.locale, names, tag, p.rowActions, t, toggle, open],
   );
 
-  const rowStyle = (start: number, size: number, isSelected: boolean): CSSProperties => ({
-    position: 'absolute',
-    top: 0,
-    left: 0,
-    width: '100%',
-    height: size,
-    transform: `translateY(${start}px)`,
-    borderBottom: '1px solid #f0f0f0',
-    background: isSelected ? '#e6f4ff' : '#fff',
-    cursor: p.onOpen ? 'pointer' : 'default',
-  });
-
-  /** One row (or the loading row after the last one); rows are memoised, so scrolling draws only new ones. */
-  const renderRow = (vi: VirtualItem): ReactNode => {
-    const row = p.rows[vi.index];
-    if (!row) {
-      return (
+  const onSortChange = p.onSortChange;
+  const sort = p.sort;
+  const header = useMemo(
+    () =>
+      cards ? null : (
         <div
-          key="more"
-          style={{
-            ...rowStyle(vi.start, vi.size, false),
-            display: 'flex',
-            alignItems: 'center',
-            justifyContent: 'center',
-            color: '#8c8c8c',
-          }}
-        >
-          {t('loading')}
-        </div>
-      );
-    }
-    const isSel = selected.has(row.id);
-    const open = () => latest.current.onOpen?.(row);
-    // A native checkbox: rows are drawn while scrolling, and it costs a fraction of antd's.
-    const check = selectable && (
-      <input
-        type="checkbox"
-        aria-label={t('selectRow')}
-        checked={isSel}
-        onClick={(e) => e.stopPropagation()}
-        onChange={(e) => toggle(row.id, e.target.checked)}
-        style={{ width: 18, height: 18, margin: 10, accentColor: '#1677ff', cursor: 'pointer' }}
-      />
-    );
-    if (p.cards) {
-      const [titleField, ...rest] = fields;
-      return (
-        <div
-          key={row.id}
           role="row"
-          data-testid="record-row"
-          data-id={row.id}
-          tabIndex={0}
-          onClick={open}
-          onKeyDown={(e) => e.key === 'Enter' && open()}
+          className="fw-record-table-header"
           style={{
-            ...rowStyle(vi.start, vi.size, isSel),
-            display: 'flex',
-            gap: 4,
-            padding: '8px 8px 8px 4px',
+            display: 'grid',
+            gridTemplateColumns: template,
+            minWidth,
+            position: 'sticky',
+            top: 0,
+            zIndex: 1,
+            background: '#fafafa',
+            borderBottom: '1px solid #f0f0f0',
+            fontWeight: 600,
+            height: ROW_HEIGHT,
+            alignItems: 'center',
           }}
         >
-          {check}
-          <div style={{ minWidth: 0, flex: 1 }}>
-            <div
-              role="cell"
-              style={{
-                fontWeight: 600,
-                fontSize: 16,
-                overflow: 'hidden',
-                textOverflow: 'ellipsis',
-                whiteSpace: 'nowrap',
-              }}
-            >
-              {titleField ? cell(titleField, row) : row.id}
-            </div>
-            {rest.slice(0, 3).map((f) => (
-              <div
-                role="cell"
-                key={f.key}
-                style={{
-                  fontSize: 13,
-                  color: '#595959',
-                  overflow: 'hidden',
-                  textOverflow: 'ellipsis',
-                  whiteSpace: 'nowrap',
-                }}
-              >
-                <span style={{ color: '#8c8c8c' }}>{localize(f.label, p.locale, f.key)}：</span>
-                {cell(f, row)}
-              </div>
-            ))}
-          </div>
-          {p.rowActions && (
-            // biome-ignore lint/a11y/noStaticElementInteractions: keeps a click on an action from opening the record
-            <div onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
-              {p.rowActions(row)}
+          {selectable && (
+            <div role="columnheader" style={{ paddingInline: 12 }}>
+              <Checkbox
+                aria-label={t('selectAll')}
+                checked={allSelected}
+                indeterminate={someSelected}
+                onChange={(e) =>
+                  latest.current.onSelectedChange?.(
+                    e.target.checked ? new Set(latest.current.rows.map((r) => r.id)) : new Set(),
+                  )
+                }
+              />
             </div>
           )}
+          {fields.map((f) => {
+            const s = sort?.find((x) => x.field === f.key);
+            const sortable = isSortable(f) && onSortChange !== undefined;
+            const label = localize(f.label, p.locale, f.key);
+            const ariaSort = s ? (s.direction === 'asc' ? 'ascending' : 'descending') : 'none';
+            return (
+              <div
+                key={f.key}
+                role="columnheader"
+                aria-sort={sortable ? ariaSort : undefined}
+                style={{ ...ellipsis, paddingInline: 12 }}
+              >
+                {sortable ? (
+                  <button
+                    type="button"
+                    data-testid={`sort-${f.key}`}
+                    onClick={(e) => onSortChange?.(nextSort(sort ?? [], f.key, e.shiftKey))}
+                    style={{
+                      all: 'unset',
+                      cursor: 'pointer',
+                      display: 'inline-flex',
+                      gap: 4,
+                      alignItems: 'center',
+                    }}
+                    title={s ? (s.direction === 'asc' ? t('sortAsc') : t('sortDesc')) : t('sortNone')}
+                  >
+                    {label}
+                    <span aria-hidden style={{ color: s ? '#1677ff' : '#bfbfbf', fontSize: 11 }}>
+                      {s ? (s.direction === 'asc' ? '▲' : '▼') : '⇅'}
+                    </span>
+                  </button>
+                ) : (
+                  label
+                )}
+              </div>
+            );
+          })}
+          {actionsWidth > 0 && <div role="columnheader" />}
         </div>
+      ),
+    [
+      cards,
+      template,
+      minWidth,
+      selectable,
+      t,
+      allSelected,
+      someSelected,
+      fields,
+      sort,
+      onSortChange,
+      p.locale,
+      actionsWidth,
+    ],
+  );
+
+  const lines: ReactNode[] = [];
+  for (let i = range.first; i <= range.last; i++) {
+    const row = p.rows[i];
+    if (!row) {
+      lines.push(
+        <div key="more" className="fw-rt-more" style={{ transform: `translateY(${i * rowHeight}px)` }}>
+          {t('loading')}
+        </div>,
       );
+      continue;
     }
-    return (
-      <div
+    lines.push(
+      <RecordLine
         key={row.id}
-        role="row"
-        data-testid="record-row"
-        data-id={row.id}
-        tabIndex={0}
-        onClick={open}
-        onKeyDown={(e) => e.key === 'Enter' && open()}
-        style={{
-          ...rowStyle(vi.start, vi.size, isSel),
-          display: 'grid',
-          gridTemplateColumns: template,
-          alignItems: 'center',
-        }}
-      >
-        {selectable && (
-          <div role="cell" style={{ paddingInline: 4 }}>
-            {check}
-          </div>
-        )}
-        {fields.map((f) => (
-          <div
-            role="cell"
-            key={f.key}
-            style={{
-              paddingInline: 12,
-              overflow: 'hidden',
-              textOverflow: 'ellipsis',
-              whiteSpace: 'nowrap',
-            }}
-          >
-            {cell(f, row)}
-          </div>
-        ))}
-        {p.rowActions && (
-          <div
-            role="cell"
-            onClick={(e) => e.stopPropagation()}
-            onKeyDown={(e) => e.stopPropagation()}
-            style={{ paddingInline: 8 }}
-          >
-            {p.rowActions(row)}
-          </div>
-        )}
-      </div>
+        row={row}
+        top={i * rowHeight}
+        selected={selected.has(row.id)}
+        layout={layout}
+      />,
     );
-  };
+  }
 
   return (
     <div
@@ -371,37 +493,19 @@ export function RecordTable(p: RecordTableProps): ReactNode {
         data-testid="record-table-scroll"
         style={{ height, overflow: 'auto', position: 'relative', WebkitOverflowScrolling: 'touch' }}
       >
-        {!p.cards && header}
+        {header}
         <div
-          style={{
-            height: virtualizer.getTotalSize(),
-            position: 'relative',
-            minWidth: p.cards ? undefined : minWidth,
-          }}
+          className="fw-rt-body"
+          style={
+            {
+              height: count * rowHeight,
+              minWidth: cards ? undefined : minWidth,
+              '--fw-rt-h': `${rowHeight}px`,
+              '--fw-rt-cols': template,
+            } as CSSProperties
+          }
         >
-          {items.map((vi) => {
-            const row = p.rows[vi.index];
-            if (!row) return renderRow(vi);
-            const isSel = selected.has(row.id);
-            return (
-              <Row
-                key={row.id}
-                deps={[
-                  row,
-                  vi.start,
-                  vi.size,
-                  isSel,
-                  fields,
-                  template,
-                  p.cards,
-                  p.locale,
-                  p.names,
-                  p.rowActions,
-                ]}
-                render={() => renderRow(vi)}
-              />
-            );
-          })}
+          {lines}
         </div>
         {rowCount === 0 && !p.loading && (
           <div style={{ padding: 32, textAlign: 'center', color: '#8c8c8c' }}>{t('empty')}</div>
@@ -410,3 +514,5 @@ export function RecordTable(p: RecordTableProps): ReactNode {
     </div>
   );
 }
+
+const EMPTY: ReadonlySet<string> = new Set();

@@ -11,8 +11,10 @@ import {
   filterableFields,
   fromDraft,
   isComplete,
+  isScopeVariable,
   newLeaf,
   removeNode,
+  scopeVariablesFor,
   toDraft,
   valueKind,
 } from './filter-model.js';
@@ -128,5 +130,46 @@ describe('filter model', () => {
     expect(isComplete({ ...newLeaf(f), op: 'period', value: 'thisQuarter' }, f)).toBe(true);
     expect(isComplete({ ...newLeaf(f), op: 'between', value: ['2026-01-01', ''] }, f)).toBe(false);
     expect(isComplete({ ...newLeaf(f), op: 'isNotEmpty' }, f)).toBe(true);
+  });
+
+  it('offers $user / $subordinates for member conditions and $department / $departmentTree for department ones', () => {
+    const withDept: EntityDefinition = {
+      ...entity,
+      fields: [...entity.fields, { key: 'team', type: 'department' }],
+    };
+    const f = (key: string) => filterableFields(withDept).find((x) => x.key === key)!;
+    expect(scopeVariablesFor(f('ownerId'), 'eq')).toEqual(['$user', '$subordinates']);
+    expect(scopeVariablesFor(f('owner'), 'in')).toEqual(['$user', '$subordinates']);
+    expect(scopeVariablesFor(f('createdBy'), 'ne')).toEqual(['$user', '$subordinates']);
+    expect(scopeVariablesFor(f('team'), 'eq')).toEqual(['$department', '$departmentTree']);
+    expect(scopeVariablesFor(f('team'), 'isEmpty')).toEqual([]);
+    expect(scopeVariablesFor(f('name'), 'eq')).toEqual([]);
+    expect(scopeVariablesFor(f('amount'), 'gt')).toEqual([]);
+    expect(isScopeVariable('$user')).toBe(true);
+    expect(isScopeVariable('$users')).toBe(false);
+  });
+
+  it('round-trips a scope filter with variables: complete conditions, valid once the server substitutes them', () => {
+    const withDept: EntityDefinition = {
+      ...entity,
+      fields: [...entity.fields, { key: 'team', type: 'department' }],
+    };
+    const ast: FilterNode = {
+      or: [
+        { field: 'ownerId', op: 'eq', value: '$user' },
+        { field: 'team', op: 'in', value: ['$departmentTree'] },
+      ],
+    };
+    const draft = toDraft(ast);
+    expect(countConditions(withDept, draft)).toBe(2);
+    expect(fromDraft(withDept, draft)).toEqual(ast);
+    const uuid = '00000000-0000-4000-8000-000000000001';
+    const substituted: FilterNode = {
+      or: [
+        { field: 'ownerId', op: 'eq', value: uuid },
+        { field: 'team', op: 'in', value: [uuid] },
+      ],
+    };
+    expect(validateFilter(withDept, substituted).ok).toBe(true);
   });
 });

@@ -110,6 +110,29 @@ export function valueKind(field: FieldDefinition, op: FilterOp): ValueKind {
   return 'text';
 }
 
+/**
+ * Variables a data-scope filter may use in place of a value (docs/permissions.md): the server replaces
+ * `$user` with the member, `$subordinates` with the members they lead as a department head, and
+ * `$department` / `$departmentTree` with their departments (and those below).
+ */
+export const SCOPE_VARIABLES = ['$user', '$subordinates', '$department', '$departmentTree'] as const;
+export type ScopeVariable = (typeof SCOPE_VARIABLES)[number];
+
+export function isScopeVariable(v: unknown): v is ScopeVariable {
+  return typeof v === 'string' && (SCOPE_VARIABLES as readonly string[]).includes(v);
+}
+
+/**
+ * The variables that fit a condition: `$user` / `$subordinates` where a member is picked (owner, creator,
+ * member fields), `$department` / `$departmentTree` where a department is picked; none for other values.
+ */
+export function scopeVariablesFor(field: FieldDefinition, op: FilterOp): ScopeVariable[] {
+  const kind = valueKind(field, op);
+  if (kind !== 'member' && kind !== 'members') return [];
+  if (field.type === 'department') return ['$department', '$departmentTree'];
+  return field.type === 'member' && field.key !== 'id' ? ['$user', '$subordinates'] : [];
+}
+
 /** Whether a condition has what its operator needs. */
 export function isComplete(leaf: DraftLeaf, field: FieldDefinition | undefined): boolean {
   if (!field) return false;

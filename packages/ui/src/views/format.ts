@@ -42,29 +42,43 @@ function words(locale: Locale) {
       };
 }
 
+// Intl formatters are slow to create and cheap to reuse: a list draws thousands of cells while scrolling.
+const numberFormats = new Map<number | undefined, Intl.NumberFormat>();
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** `1234567.5` → `1,234,567.50` with `precision` decimals (grouping by thousands in both languages). */
 export function formatNumber(n: number, precision?: number): string {
-  return n.toLocaleString('en-US', {
-    ...(precision !== undefined
-      ? { minimumFractionDigits: precision, maximumFractionDigits: precision }
-      : {}),
-    maximumFractionDigits: precision ?? 10,
-  });
+  let f = numberFormats.get(precision);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', {
+      ...(precision !== undefined
+        ? { minimumFractionDigits: precision, maximumFractionDigits: precision }
+        : {}),
+      maximumFractionDigits: precision ?? 10,
+    });
+    numberFormats.set(precision, f);
+  }
+  return f.format(n);
 }
 
 /** `2026-11-23T02:05:00Z` → `2026-11-23 10:05` in the time zone. */
 export function formatDateTime(iso: string, timeZone?: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    ...(timeZone ? { timeZone } : {}),
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(d);
+  let f = dateTimeFormats.get(timeZone ?? '');
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      ...(timeZone ? { timeZone } : {}),
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    dateTimeFormats.set(timeZone ?? '', f);
+  }
+  const parts = f.formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }

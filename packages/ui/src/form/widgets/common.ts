@@ -1,11 +1,10 @@
 import type { FieldDefinition, Locale } from '@formwork/metadata';
 import { localize } from '@formwork/metadata';
-import type { WidgetProps } from '@rjsf/utils';
 import { useCallback, useSyncExternalStore } from 'react';
 import type { FormRuntime } from '../runtime.js';
-import type { FormworkContext } from '../types.js';
+import type { FormworkContext, WidgetProps } from '../types.js';
 
-/** The Formwork context of a widget (from rjsf's formContext). */
+/** The Formwork context of a widget (`registry.formContext`). */
 export function fwContext(props: Pick<WidgetProps, 'registry'>): FormworkContext {
   return props.registry.formContext as FormworkContext;
 }
@@ -52,7 +51,7 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** The empty value rjsf expects (so `required` and clearing work). */
+/** An empty input as no value (so `required` and clearing work). */
 export function emptyToUndefined(v: unknown): unknown {
   if (v === '' || v === null) return undefined;
   if (Array.isArray(v) && v.length === 0) return undefined;

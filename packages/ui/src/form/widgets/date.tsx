@@ -1,5 +1,5 @@
-import type { WidgetProps } from '@rjsf/utils';
 import { Input } from 'antd';
+import type { WidgetProps } from '../types.js';
 import { emptyToUndefined } from './common.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -1,9 +1,21 @@
 import { DeleteOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
-import type { WidgetProps } from '@rjsf/utils';
-import { Alert, Button, Image, Space } from 'antd';
-import { useRef, useState } from 'react';
-import type { FileValue } from '../types.js';
+import { Alert, Button, Space } from 'antd';
+import { lazy, Suspense, useRef, useState } from 'react';
+import type { FileValue, WidgetProps } from '../types.js';
 import { emptyToUndefined, fieldOf, formatBytes, fwContext, isLocked } from './common.js';
+
+// antd's Image (preview, zoom) only when there is an image to show; until it has loaded, plain thumbnails.
+const PreviewGroup = lazy(() => import('./thumbnails.js'));
+const PreviewImage = lazy(() => import('./thumbnails.js').then((m) => ({ default: m.Thumbnail })));
+
+function Thumbnail(props: { src: string; alt: string }) {
+  const plain = <img src={props.src} alt={props.alt} width={96} height={96} style={{ objectFit: 'cover' }} />;
+  return (
+    <Suspense fallback={plain}>
+      <PreviewImage src={props.src} alt={props.alt} />
+    </Suspense>
+  );
+}
 
 /** Whether a MIME type matches an accept list (`image/*`, `application/pdf`). */
 export function acceptsType(
@@ -67,27 +79,33 @@ function FilesInput(props: WidgetProps & { imageOnly: boolean }) {
 
   const remove = (id: string) => props.onChange(emptyToUndefined(files.filter((f) => f.id !== id)));
 
+  const thumbs = (
+    <div className="fw-thumbs">
+      {files.map((f) => (
+        <figure key={f.id} className="fw-thumb">
+          {f.url ? <Thumbnail src={f.url} alt={f.name} /> : <span>{f.name}</span>}
+          {!locked && (
+            <Button
+              size="small"
+              danger
+              icon={<DeleteOutlined />}
+              aria-label={`${t('widget.remove')} ${f.name}`}
+              onClick={() => remove(f.id)}
+            />
+          )}
+        </figure>
+      ))}
+    </div>
+  );
+
   return (
     <div className={props.imageOnly ? 'fw-images' : 'fw-files'}>
       {props.imageOnly ? (
-        <Image.PreviewGroup>
-          <div className="fw-thumbs">
-            {files.map((f) => (
-              <figure key={f.id} className="fw-thumb">
-                {f.url ? <Image src={f.url} alt={f.name} width={96} height={96} /> : <span>{f.name}</span>}
-                {!locked && (
-                  <Button
-                    size="small"
-                    danger
-                    icon={<DeleteOutlined />}
-                    aria-label={`${t('widget.remove')} ${f.name}`}
-                    onClick={() => remove(f.id)}
-                  />
-                )}
-              </figure>
-            ))}
-          </div>
-        </Image.PreviewGroup>
+        files.length > 0 && (
+          <Suspense fallback={thumbs}>
+            <PreviewGroup>{thumbs}</PreviewGroup>
+          </Suspense>
+        )
       ) : (
         <ul className="fw-file-list">
           {files.map((f) => (

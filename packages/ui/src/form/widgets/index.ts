@@ -1,4 +1,4 @@
-import type { RegistryWidgetsType } from '@rjsf/utils';
+import type { RegistryWidgetsType } from '../types.js';
 import { CheckboxWidget, MultiSelectWidget, SelectWidget, TagsWidget } from './choice.js';
 import { DateTimeWidget, DateWidget } from './date.js';
 import { AttachmentWidget, ImageWidget } from './files.js';
@@ -11,7 +11,7 @@ import { SubformWidget } from './subform.js';
 import { EmailWidget, PhoneWidget, RichTextWidget, TextareaWidget, TextWidget, UrlWidget } from './text.js';
 
 /**
- * Formwork's widget registry for rjsf, keyed by the `ui:widget` names the field-type registry gives
+ * Formwork's widget registry, keyed by the `ui:widget` names the field-type registry gives
  * (`fieldTypes[x].ui(field)['ui:widget']`). Every field type has one; all are plain function components.
  */
 export const formworkWidgets: RegistryWidgetsType = {

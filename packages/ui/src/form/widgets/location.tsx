@@ -1,8 +1,7 @@
 import { EnvironmentOutlined } from '@ant-design/icons';
-import type { WidgetProps } from '@rjsf/utils';
 import { Alert, Button, Input, Space } from 'antd';
 import { useState } from 'react';
-import type { LocationValue } from '../types.js';
+import type { LocationValue, WidgetProps } from '../types.js';
 import { fwContext, isLocked } from './common.js';
 
 function asLocation(v: unknown): LocationValue | undefined {

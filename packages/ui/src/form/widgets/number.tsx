@@ -1,6 +1,6 @@
-import type { WidgetProps } from '@rjsf/utils';
 import { InputNumber, Rate } from 'antd';
 import { useState } from 'react';
+import type { WidgetProps } from '../types.js';
 import { fieldOf, fwContext, groupThousands } from './common.js';
 
 const CURRENCY_SYMBOLS: Record<string, string> = {

@@ -1,5 +1,5 @@
-import type { WidgetProps } from '@rjsf/utils';
 import { useCallback } from 'react';
+import type { WidgetProps } from '../types.js';
 import { fieldLabel, fieldOf, fwContext, groupThousands, useRuntime } from './common.js';
 import { RemoteSelect } from './remote-select.js';
 

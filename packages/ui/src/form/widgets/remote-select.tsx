@@ -1,6 +1,6 @@
-import type { WidgetProps } from '@rjsf/utils';
 import { Select, Spin } from 'antd';
 import { useEffect, useRef, useState } from 'react';
+import type { WidgetProps } from '../types.js';
 import { emptyToUndefined, fwContext } from './common.js';
 
 export interface RemoteOption {

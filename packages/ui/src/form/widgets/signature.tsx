@@ -1,6 +1,6 @@
-import type { WidgetProps } from '@rjsf/utils';
 import { Alert, Button, Space } from 'antd';
 import { useEffect, useRef, useState } from 'react';
+import type { WidgetProps } from '../types.js';
 import { fwContext, isLocked } from './common.js';
 
 const urls = new Map<string, string>();

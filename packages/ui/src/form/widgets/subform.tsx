@@ -3,14 +3,15 @@ import {
   type FieldDefinition,
   getFieldType,
   type Issue,
+  type JsonSchema,
   linkageValues,
   localize,
   rowDefaults,
 } from '@formwork/metadata';
-import type { RJSFSchema, WidgetProps } from '@rjsf/utils';
 import { Button } from 'antd';
 import { useRef } from 'react';
 import { browserTimeZone } from '../runtime.js';
+import type { WidgetProps } from '../types.js';
 import { emptyToUndefined, fieldOf, fwContext, groupThousands, isLocked, useRuntime } from './common.js';
 import { displayText } from './relation.js';
 
@@ -34,9 +35,9 @@ function columnUi(child: FieldDefinition): { widget: string; options: WidgetProp
   return { widget, options };
 }
 
-function columnSchema(child: FieldDefinition): RJSFSchema {
+function columnSchema(child: FieldDefinition): JsonSchema {
   const type = getFieldType(child.type);
-  return (type ? type.valueSchema(child) : {}) as RJSFSchema;
+  return type ? type.valueSchema(child) : {};
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { WidgetProps } from '@rjsf/utils';
 import { Button, Input, Space, Tooltip } from 'antd';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { sanitizeHtml } from '../sanitize.js';
+import type { WidgetProps } from '../types.js';
 import { emptyToUndefined, fieldOf, fwContext, isLocked } from './common.js';
 
 function TextInput(
@@ -71,20 +71,48 @@ export function UrlWidget(props: WidgetProps) {
   );
 }
 
-/** Multi-line text that grows with its content. */
+/** Whether the browser sizes a textarea to its content by CSS (`field-sizing: content`). */
+const sizesByCss =
+  typeof CSS !== 'undefined' && typeof CSS.supports === 'function' && CSS.supports('field-sizing', 'content');
+
+/** Without `field-sizing`: grow a textarea to its content (between its CSS min and max heights). */
+function fitToContent(el: HTMLTextAreaElement | null): void {
+  if (!el || sizesByCss) return;
+  el.style.height = 'auto';
+  el.style.height = `${el.scrollHeight + el.offsetHeight - el.clientHeight}px`;
+}
+
+/**
+ * Multi-line text that grows with its content, from 3 to 12 lines. CSS does the sizing (`field-sizing`), so
+ * a form with many of them lays out once instead of measuring each (antd's `autoSize` forces a layout per
+ * textarea); browsers without it measure only the textarea being typed into.
+ */
 export function TextareaWidget(props: WidgetProps) {
   const field = fieldOf(props);
+  const ref = useRef<HTMLTextAreaElement | null>(null);
+  const value = typeof props.value === 'string' ? props.value : '';
+  // A value set from outside (a record, data linkage) is fitted too; typing fits in onChange.
+  useEffect(() => {
+    if (value.includes('\n') || value.length > 80) fitToContent(ref.current);
+  }, [value]);
   return (
     <Input.TextArea
+      ref={(r) => {
+        ref.current = r?.resizableTextArea?.textArea ?? null;
+      }}
       id={props.id}
       name={props.id}
-      value={typeof props.value === 'string' ? props.value : ''}
+      className="fw-autosize"
+      rows={3}
+      value={value}
       disabled={props.disabled}
       readOnly={props.readonly}
       maxLength={field.maxLength}
-      autoSize={{ minRows: 3, maxRows: 12 }}
       aria-required={props.required || undefined}
-      onChange={(e) => props.onChange(emptyToUndefined(e.target.value))}
+      onChange={(e) => {
+        fitToContent(e.target);
+        props.onChange(emptyToUndefined(e.target.value));
+      }}
       onBlur={(e) => props.onBlur(props.id, e.target.value)}
       onFocus={(e) => props.onFocus(props.id, e.target.value)}
     />
