@@ -20,6 +20,7 @@ import { bulkLoad } from './bulk.js';
 import { DEAL_ENTITY, deal } from './fixtures.js';
 import { type LoadResult, load, loop } from './load.js';
 import { benchPermissions, preparePermissionBench } from './permissions.js';
+import { writeResults } from './report.js';
 import { ADMIN, type ServerProcess, startServer } from './server-process.js';
 import { benchWeb } from './web.js';
 import { benchApprovals, benchAutomationOverhead, benchTimerPrecision } from './workflow.js';
@@ -299,6 +300,8 @@ async function main() {
   }
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   log(`wrote ${file}`);
+  writeResults(file, new URL('../../docs/benchmarks.md', import.meta.url).pathname);
+  log('updated the results in docs/benchmarks.md');
 }
 
 main().catch((e: unknown) => {
