@@ -1,4 +1,4 @@
-import { type FilterNode, type Issue, localize } from '@formwork/metadata';
+import { type FilterNode, localize } from '@formwork/metadata';
 import {
   ActionsEditor,
   type Automation,
@@ -18,7 +18,6 @@ import {
   Col,
   Empty,
   Input,
-  Popconfirm,
   Result,
   Row,
   Select,
@@ -30,17 +29,17 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, recordTitle } from '../../api.js';
+import { recordTitle } from '../../api.js';
 import { useApp } from '../../context.js';
 import { navigate } from '../../router.js';
 import { errorText, textIn, useWorkflow } from './common.js';
+import { DefinitionIssues, DefinitionToolbar, useDefinitionDraft } from './DefinitionEditor.js';
 import { useDirectory } from './FlowDesignerPage.js';
 import type { AutomationRun, DefinitionDetail } from './flow-api.js';
 import { useFlowStrings } from './flow-strings.js';
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const FORM_TYPES = new Set(['updateRecord', 'notify', 'webhook']);
 type FlowAction = Parameters<typeof ActionsEditor>[0]['value'][number];
 
@@ -75,32 +74,21 @@ export default function AutomationPage(props: { automationKey: string }): ReactN
   const { t } = useTranslation('flows');
   const { message } = App.useApp();
   const wf = useWorkflow();
-  const api = useMemo(() => wf.definitions<Automation>('automation'), [wf]);
   const dir = useDirectory();
-  const [detail, setDetail] = useState<DefinitionDetail<Automation> | null>(null);
-  const [draft, setDraft] = useState<Automation | null>(null);
-  const [missing, setMissing] = useState<string | null>(null);
-  const [issues, setIssues] = useState<Issue[]>([]);
-  const [busy, setBusy] = useState<null | 'save' | 'validate' | 'publish'>(null);
   const [json, setJson] = useState<string>('');
   const [jsonError, setJsonError] = useState<string | null>(null);
   const [tab, setTab] = useState<'form' | 'json'>('form');
   const [runs, setRuns] = useState<AutomationRun[] | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const d = await api.get(props.automationKey);
-      setDetail(d);
-      setDraft(d.draft);
+  const onLoad = useCallback(
+    async (d: DefinitionDetail<Automation>) => {
       setJson(JSON.stringify(d.draft.actions, null, 2));
-      setRuns(await wf.automationRuns(props.automationKey));
-    } catch (e) {
-      setMissing(errorText(e));
-    }
-  }, [api, wf, props.automationKey]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+      setRuns(await wf.automationRuns(d.key));
+    },
+    [wf],
+  );
+  const canSave = useCallback(() => jsonError, [jsonError]);
+  const state = useDefinitionDraft<Automation>('automation', props.automationKey, { onLoad, canSave });
+  const { detail, setDetail, draft, setDraft, missing, issues, dirty, fail } = state;
 
   if (missing) {
     return (
@@ -114,7 +102,6 @@ export default function AutomationPage(props: { automationKey: string }): ReactN
   const entity = detail ? app.entities.find((e) => e.key === detail.entity) : undefined;
   if (!detail || !draft || !entity)
     return <Spin size="large" style={{ display: 'block', margin: '64px auto' }} />;
-  const dirty = !same(draft, detail.draft);
   const set = (patch: Partial<Automation>) => {
     const next = { ...draft, ...patch };
     setDraft(next);
@@ -128,38 +115,6 @@ export default function AutomationPage(props: { automationKey: string }): ReactN
     .filter((f) => f.type === 'date' || f.type === 'datetime')
     .map((f) => ({ value: f.key, label: localize(f.label, app.locale, f.key) }));
 
-  const fail = (e: unknown) => {
-    if (e instanceof ApiError && e.fields.length > 0) {
-      setIssues(
-        e.fields.map((f) => ({
-          field: f.field,
-          code: f.code,
-          message: { 'zh-CN': f.message, en: f.message },
-        })),
-      );
-    }
-    message.error(errorText(e));
-  };
-  const save = async () => {
-    if (jsonError) {
-      message.error(jsonError);
-      return false;
-    }
-    setBusy('save');
-    try {
-      const d = await api.update(detail.key, draft);
-      setDetail(d);
-      setDraft(d.draft);
-      setIssues([]);
-      message.success(t('common.saved'));
-      return true;
-    } catch (e) {
-      fail(e);
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  };
   const trigger = draft.trigger;
   const setTrigger = (tr: AutomationTrigger) => set({ trigger: tr });
 
@@ -205,69 +160,9 @@ export default function AutomationPage(props: { automationKey: string }): ReactN
               {t('automation.enabled')}
             </Space>
           </Space>
-          <Space wrap>
-            <Button
-              disabled={!dirty}
-              loading={busy === 'save'}
-              onClick={() => void save()}
-              data-testid="automation-save"
-            >
-              {t('automation.save')}
-            </Button>
-            <Button
-              loading={busy === 'validate'}
-              onClick={async () => {
-                setBusy('validate');
-                try {
-                  const r = await api.validate(draft);
-                  setIssues([...r.issues, ...r.warnings]);
-                  if (r.ok) message.success(t('common.valid'));
-                  else message.error(t('common.invalid', { count: r.issues.length }));
-                } catch (e) {
-                  fail(e);
-                } finally {
-                  setBusy(null);
-                }
-              }}
-            >
-              {t('common.validate')}
-            </Button>
-            <Popconfirm
-              title={t('designer.publishConfirm')}
-              okText={t('common.publish')}
-              cancelText={t('common.cancel')}
-              onConfirm={async () => {
-                if (dirty && !(await save())) return;
-                setBusy('publish');
-                try {
-                  const d = await api.publish(detail.key);
-                  setDetail(d);
-                  setDraft(d.draft);
-                  setIssues([]);
-                  message.success(t('designer.published', { v: d.publishedVersion }));
-                } catch (e) {
-                  fail(e);
-                } finally {
-                  setBusy(null);
-                }
-              }}
-            >
-              <Button type="primary" loading={busy === 'publish'} data-testid="automation-publish">
-                {t('common.publish')}
-              </Button>
-            </Popconfirm>
-          </Space>
+          <DefinitionToolbar state={state} saveLabel={t('automation.save')} testId="automation" />
         </Space>
-        {issues.map((i) => (
-          <Alert
-            key={`${i.field}|${i.code}|${i.message.en}`}
-            type="error"
-            showIcon
-            title={i.message[app.locale]}
-            description={i.field ? <code>{i.field}</code> : undefined}
-            style={{ marginBottom: 8 }}
-          />
-        ))}
+        <DefinitionIssues issues={issues} />
         <Row gutter={16}>
           <Col xs={24} lg={14}>
             <Card size="small" title={t('automation.trigger')} style={{ marginBottom: 12 }}>

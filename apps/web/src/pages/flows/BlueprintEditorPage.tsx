@@ -1,5 +1,5 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { type FilterNode, type Issue, localize } from '@formwork/metadata';
+import { type FilterNode, localize } from '@formwork/metadata';
 import {
   ActionsEditor,
   AssigneeRulesEditor,
@@ -14,14 +14,12 @@ import {
 import { FilterBuilder } from '@formwork/ui/views';
 import {
   Alert,
-  App,
   Button,
   Card,
   Checkbox,
   Collapse,
   Input,
   InputNumber,
-  Popconfirm,
   Result,
   Select,
   Space,
@@ -29,45 +27,23 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api.js';
 import { useApp } from '../../context.js';
 import { navigate } from '../../router.js';
-import { errorText, textIn, useWorkflow } from './common.js';
+import { textIn } from './common.js';
+import { DefinitionIssues, DefinitionToolbar, useDefinitionDraft } from './DefinitionEditor.js';
 import { useDirectory } from './FlowDesignerPage.js';
-import type { DefinitionDetail } from './flow-api.js';
 import { useFlowStrings } from './flow-strings.js';
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The blueprint of a stage field as a form: stages (probability, SLA, on-enter actions) and allowed moves. */
 export default function BlueprintEditorPage(props: { blueprintKey: string }): ReactNode {
   useFlowStrings();
   const app = useApp();
   const { t } = useTranslation('flows');
-  const { message } = App.useApp();
-  const wf = useWorkflow();
-  const api = useMemo(() => wf.definitions<Blueprint>('blueprint'), [wf]);
   const dir = useDirectory();
-  const [detail, setDetail] = useState<DefinitionDetail<Blueprint> | null>(null);
-  const [draft, setDraft] = useState<Blueprint | null>(null);
-  const [missing, setMissing] = useState<string | null>(null);
-  const [issues, setIssues] = useState<Issue[]>([]);
-  const [busy, setBusy] = useState<null | 'save' | 'validate' | 'publish'>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const d = await api.get(props.blueprintKey);
-      setDetail(d);
-      setDraft(d.draft);
-    } catch (e) {
-      setMissing(errorText(e));
-    }
-  }, [api, props.blueprintKey]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const state = useDefinitionDraft<Blueprint>('blueprint', props.blueprintKey);
+  const { detail, draft, setDraft, missing, issues, dirty } = state;
 
   if (missing) {
     return (
@@ -83,7 +59,6 @@ export default function BlueprintEditorPage(props: { blueprintKey: string }): Re
     return <Spin size="large" style={{ display: 'block', margin: '64px auto' }} />;
   const field = entity.fields.find((f) => f.key === draft.field);
   const options = field?.options ?? [];
-  const dirty = !same(draft, detail.draft);
   const set = (patch: Partial<Blueprint>) => setDraft({ ...draft, ...patch });
   const setStage = (i: number, s: BlueprintStage) =>
     set({ stages: draft.stages.map((x, j) => (j === i ? s : x)) });
@@ -102,35 +77,6 @@ export default function BlueprintEditorPage(props: { blueprintKey: string }): Re
     value: f.key,
     label: localize(f.label, app.locale, f.key),
   }));
-
-  const fail = (e: unknown) => {
-    if (e instanceof ApiError && e.fields.length > 0) {
-      setIssues(
-        e.fields.map((f) => ({
-          field: f.field,
-          code: f.code,
-          message: { 'zh-CN': f.message, en: f.message },
-        })),
-      );
-    }
-    message.error(errorText(e));
-  };
-  const save = async () => {
-    setBusy('save');
-    try {
-      const d = await api.update(detail.key, draft);
-      setDetail(d);
-      setDraft(d.draft);
-      setIssues([]);
-      message.success(t('common.saved'));
-      return true;
-    } catch (e) {
-      fail(e);
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  };
 
   return (
     <FlowEditorsProvider entity={entity} locale={app.locale} dir={dir}>
@@ -158,69 +104,9 @@ export default function BlueprintEditorPage(props: { blueprintKey: string }): Re
             )}
             {dirty && <Tag color="orange">{t('designer.unsaved')}</Tag>}
           </Space>
-          <Space wrap>
-            <Button
-              disabled={!dirty}
-              loading={busy === 'save'}
-              onClick={() => void save()}
-              data-testid="blueprint-save"
-            >
-              {t('blueprint.save')}
-            </Button>
-            <Button
-              loading={busy === 'validate'}
-              onClick={async () => {
-                setBusy('validate');
-                try {
-                  const r = await api.validate(draft);
-                  setIssues([...r.issues, ...r.warnings]);
-                  if (r.ok) message.success(t('common.valid'));
-                  else message.error(t('common.invalid', { count: r.issues.length }));
-                } catch (e) {
-                  fail(e);
-                } finally {
-                  setBusy(null);
-                }
-              }}
-            >
-              {t('common.validate')}
-            </Button>
-            <Popconfirm
-              title={t('designer.publishConfirm')}
-              okText={t('common.publish')}
-              cancelText={t('common.cancel')}
-              onConfirm={async () => {
-                if (dirty && !(await save())) return;
-                setBusy('publish');
-                try {
-                  const d = await api.publish(detail.key);
-                  setDetail(d);
-                  setDraft(d.draft);
-                  setIssues([]);
-                  message.success(t('designer.published', { v: d.publishedVersion }));
-                } catch (e) {
-                  fail(e);
-                } finally {
-                  setBusy(null);
-                }
-              }}
-            >
-              <Button type="primary" loading={busy === 'publish'} data-testid="blueprint-publish">
-                {t('common.publish')}
-              </Button>
-            </Popconfirm>
-          </Space>
+          <DefinitionToolbar state={state} saveLabel={t('blueprint.save')} testId="blueprint" />
         </Space>
-        {issues.map((i) => (
-          <Alert
-            key={`${i.field}|${i.code}|${i.message.en}`}
-            type={i.code === 'assigneesMayBeEmpty' ? 'warning' : 'error'}
-            showIcon
-            title={i.message[app.locale]}
-            description={i.field ? <code>{i.field}</code> : undefined}
-            style={{ marginBottom: 8 }}
-          />
-        ))}
+        <DefinitionIssues issues={issues} />
         {notOptions.length > 0 && (
           <Alert
             type="warning"
