@@ -179,6 +179,16 @@ interface TaskRow {
   closed_by: string | null;
 }
 
+/** Effects that only write (see applyEffects): sent pipelined, without waiting for each answer. */
+const PIPELINED_EFFECTS = new Set<Effect['type']>([
+  'createTask',
+  'closeTask',
+  'notify',
+  'cc',
+  'history',
+  'instanceEnded',
+]);
+
 const toTask = (t: TaskRow): TaskView => ({
   id: t.id,
   instanceId: t.instance_id,
@@ -317,12 +327,39 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
   }
 
   /** Carries out effects on `tx` (the caller's transaction). Returns the instance outcome when it ended. */
-  async function applyEffects(tx: Db, ec: EffectCtx, effects: Effect[]): Promise<{ ended?: InstanceStatus }> {
+  async function applyEffects(
+    tx: Db,
+    ec: EffectCtx,
+    effects: Effect[],
+    /** Writes of the caller to send with the last effects (pipelined too). */
+    then: Array<[sql: string, params: unknown[]]> = [],
+  ): Promise<{ ended?: InstanceStatus }> {
     const s = workspaceSchema(ec.ws);
     const now = ctx.now();
     const out: { ended?: InstanceStatus } = {};
     const store = storeOn(tx);
-    for (const e of effects) {
+    // Plain writes (tasks, history, in-app notifications, copies) are sent without waiting for each
+    // answer: the driver pipelines them on the transaction's connection, in order. Any other effect
+    // (it reads, or its outcome decides what follows) first waits for them, and so does the end.
+    const pending: Promise<unknown>[] = [];
+    const write = (sql: string, params: unknown[]) => {
+      pending.push(tx.query(sql, params));
+    };
+    const settle = () => Promise.all(pending.splice(0));
+    try {
+      for (const e of effects) {
+        if (!PIPELINED_EFFECTS.has(e.type)) await settle();
+        await applyEffect(e);
+      }
+      for (const [sql, params] of then) write(sql, params);
+      await settle();
+    } catch (err) {
+      for (const p of pending) p.catch(() => {}); // the transaction fails with `err`; these follow it
+      throw err;
+    }
+    return out;
+
+    async function applyEffect(e: Effect): Promise<void> {
       switch (e.type) {
         case 'createTask':
           if (!uuidOrNull(e.task.assignee))
@@ -333,7 +370,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
               `The assignee ${e.task.assignee} is not a member`,
               { node: e.task.nodeId },
             );
-          await tx.query(
+          write(
             `INSERT INTO ${s}._wf_tasks (id, instance_id, node_id, kind, assignee, status, round, origin, from_member, field_access, default_access, created_at)
              VALUES ($1, $2::uuid, $3, $4, $5::uuid, 'open', $6, $7, $8::uuid, $9::jsonb, $10, $11)`,
             [
@@ -352,7 +389,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
           );
           break;
         case 'closeTask':
-          await tx.query(
+          write(
             `UPDATE ${s}._wf_tasks SET status = $2, closed_at = $3, closed_by = $4::uuid WHERE id = $1 AND status = 'open'`,
             [e.taskId, e.status, now.toISOString(), uuidOrNull(e.by)],
           );
@@ -360,7 +397,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
         case 'notify': {
           const to = e.to.map(uuidOrNull).filter((x): x is string => x !== null);
           if (e.channels.includes('inApp') && to.length > 0) {
-            await tx.query(
+            write(
               `INSERT INTO ${s}._notifications (user_id, kind, title, body, instance_id, task_id, entity, record_id, created_at)
                SELECT u, $2, $3::jsonb, $4::jsonb, $5::uuid, $6, $7, $8::uuid, $9 FROM unnest($1::uuid[]) AS u`,
               [
@@ -392,11 +429,11 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
         case 'cc': {
           const to = e.to.map(uuidOrNull).filter((x): x is string => x !== null);
           if (ec.instanceId && to.length > 0) {
-            await tx.query(
+            write(
               `INSERT INTO ${s}._wf_cc (instance_id, member, node_id, at) SELECT $1::uuid, u, $3, $4 FROM unnest($2::uuid[]) AS u ON CONFLICT DO NOTHING`,
               [ec.instanceId, to, e.nodeId, now.toISOString()],
             );
-            await tx.query(
+            write(
               `INSERT INTO ${s}._notifications (user_id, kind, title, instance_id, entity, record_id, created_at)
                SELECT u, 'cc', $2::jsonb, $3::uuid, $4, $5::uuid, $6 FROM unnest($1::uuid[]) AS u`,
               [
@@ -482,7 +519,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
           break;
         case 'history':
           if (ec.instanceId) {
-            await tx.query(
+            write(
               `INSERT INTO ${s}._wf_history (instance_id, action, node_id, actor, task_id, comment, to_members, changes, detail, at)
                VALUES ($1::uuid, $2, $3, $4::uuid, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10)`,
               [
@@ -546,7 +583,6 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
           break;
       }
     }
-    return out;
   }
 
   interface StartArgs {
@@ -673,10 +709,12 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
       tx,
       { ws, entity: inst.entity, recordId: inst.record_id, instanceId, actor, depth: 0 },
       r.effects,
-    );
-    await tx.query(
-      `UPDATE ${s}._wf_instances SET snapshot = $2::jsonb, seq = seq + 1, updated_at = $3 WHERE id = $1::uuid`,
-      [instanceId, r.snapshot, now.toISOString()],
+      [
+        [
+          `UPDATE ${s}._wf_instances SET snapshot = $2::jsonb, seq = seq + 1, updated_at = $3 WHERE id = $1::uuid`,
+          [instanceId, r.snapshot, now.toISOString()],
+        ],
+      ],
     );
     if (out.ended || r.snapshot.status === 'done')
       await endInstance(tx, ws, instanceId, out.ended ?? 'approved');
