@@ -7,14 +7,16 @@
  * Environment: BENCH_WEB_SKIP_BUILD=1 uses the existing builds; BENCH_WEB_ROWS (records in the scroll test,
  * default 10,000); BENCH_WEB_RUNS (repeat the whole measurement, default 1 — the machine is shared, so
  * repeat when a figure looks noisy); FORMWORK_WEB_DIR (the built app to serve, default apps/web/dist).
- * Writes nothing to bench/results: `pnpm bench` records the figures.
+ * BENCH_WEB_SAVE=1 records the (last run's) figures in bench/results/latest.json as `pnpm bench` does and
+ * rewrites the results table of docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeResults } from './report.js';
 import { ADMIN, startServer } from './server-process.js';
 import { benchWeb, type WebBenchResult } from './web.js';
 
@@ -62,6 +64,15 @@ async function main(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
   console.table(results);
+  const last = results[results.length - 1];
+  if (process.env.BENCH_WEB_SAVE === '1' && last) {
+    const file = join(root, 'bench/results/latest.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { postgres?: Record<string, number> };
+    saved.postgres = { ...(saved.postgres ?? {}), ...last };
+    writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`);
+    writeResults(file, join(root, 'docs/benchmarks.md'));
+    log('recorded the figures in bench/results/latest.json and docs/benchmarks.md');
+  }
 }
 
 main().catch((e: unknown) => {
