@@ -227,9 +227,9 @@ export function createApp(options: CreateAppOptions): FormworkApp {
         // 2. Authentication (+ workspace existence in the same round-trip).
         let principal: Principal | undefined;
         let workspaceExists: boolean | undefined;
-        if (route.auth === 'user') {
+        const cred = route.auth === 'none' ? null : credentialOf(c);
+        if (route.auth === 'user' || cred) {
           // Bearer token, or the web app's session cookie (then CSRF-checked); refusals are audited.
-          const cred = credentialOf(c);
           if (!cred) throw new DomainError('UNAUTHENTICATED');
           const who = await security.authenticate(c, cred, ws, authenticate);
           workspaceExists = who.workspaceExists;

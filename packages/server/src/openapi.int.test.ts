@@ -20,7 +20,7 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('has each entity’s record schemas as components and its own record paths', async () => {
-    const r = await t.request('GET', '/api/openapi.json');
+    const r = await t.api('GET', '/api/openapi.json');
     const schemas = r.body.components.schemas;
     expect(schemas.Record_customer).toBeDefined();
     expect(schemas.RecordInput_customer.properties.phone).toBeDefined();
@@ -36,10 +36,33 @@ describe('GET /api/openapi.json', () => {
     expect((await t.api('POST', '/api/workspaces', { body: { key: 'other', name: 'Other' } })).status).toBe(
       201,
     );
-    const r = await t.request('GET', '/api/openapi.json', { headers: { 'x-workspace': 'other' } });
+    const r = await t.api('GET', '/api/openapi.json', { headers: { 'x-workspace': 'other' } });
     expect(r.status).toBe(200);
     expect(r.body.components.schemas.Record_customer).toBeUndefined();
     expect(checkOpenApi(r.body, t.routes)).toEqual([]);
+  });
+
+  it('shows the workspace’s entities only to a caller who may use them, without hidden fields', async () => {
+    const anonymous = await t.request('GET', '/api/openapi.json');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body.components.schemas.Record_customer).toBeUndefined();
+    expect(anonymous.text).not.toContain('RecordInput_customer');
+    const role = await t.api('POST', '/api/roles', {
+      body: {
+        key: 'viewer',
+        name: 'Viewer',
+        permissions: { entities: { customer: { preset: 'viewAll', fields: { phone: 'hidden' } } } },
+      },
+    });
+    expect(role.status).toBe(201);
+    await t.org.members.update('default', t.user.id, { roleIds: [] }, { actor: null });
+    const nobody = await t.request('GET', '/api/openapi.json', { token: t.userToken });
+    expect(nobody.body.components.schemas.Record_customer).toBeUndefined();
+    await t.org.members.update('default', t.user.id, { roleIds: [role.body.id] }, { actor: null });
+    const viewer = await t.request('GET', '/api/openapi.json', { token: t.userToken });
+    expect(viewer.body.components.schemas.Record_customer).toBeDefined();
+    expect(viewer.body.components.schemas.Record_customer.properties.phone).toBeUndefined();
+    expect(viewer.body.components.schemas.Record_customer.properties.name).toBeDefined();
   });
 
   it('the generic record schemas describe what the API really returns', async () => {

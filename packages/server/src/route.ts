@@ -42,7 +42,8 @@ export interface RouteDefinition<P = Record<string, string>, Q = Record<string, 
   summary: Message;
   description?: string;
   tags: string[];
-  auth: 'none' | 'user';
+  /** `optional`: anonymous callers are served too; a caller with a credential is authenticated. */
+  auth: 'none' | 'user' | 'optional';
   /** Only administrators may call it (403 FORBIDDEN otherwise). */
   admin?: boolean;
   /** Record an audit event with this action (e.g. `schema.entity.update`) when the call succeeds. */

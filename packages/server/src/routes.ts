@@ -1,5 +1,5 @@
 import { DomainError, type EntityDefinition } from '@formwork/metadata';
-import type { HandoverHook } from '@formwork/store';
+import { entityAccess, type HandoverHook } from '@formwork/store';
 import type { Context } from 'hono';
 import type { AuthService } from './auth.js';
 import { buildFileRoutes } from './files-routes.js';
@@ -19,7 +19,7 @@ import {
   WORKSPACE_KEY_PATTERN,
 } from './schemas.js';
 import { clearSessionCookies, type Security, setSessionCookies } from './security.js';
-import type { AppEnv, DbPort, StorePort } from './types.js';
+import type { AppEnv, DbPort, Principal, StorePort } from './types.js';
 import { buildViewRoutes } from './views-routes.js';
 import { buildWorkflowRoutes, type WorkflowRoutesDeps } from './workflow-routes.js';
 
@@ -110,13 +110,17 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
       path: '/api/openapi.json',
       operationId: 'openapi',
       summary: { en: 'This API as OpenAPI 3.1 (with the workspace entities)', 'zh-CN': 'OpenAPI 文档' },
+      description:
+        'Anonymous callers get the API without the workspace entities; an authenticated caller gets the ' +
+        'entities they may read or create, without the fields their roles hide.',
       tags: ['system'],
-      auth: 'none',
+      auth: 'optional',
       workspace: true,
       query: noQuery,
       responses: { '200': json('The OpenAPI document', { type: 'object' }) },
-      async handler({ ws }) {
-        const entities: EntityDefinition[] = deps.schemas ? await store.entities.list(ws) : [];
+      async handler({ ws, principal }) {
+        const entities =
+          deps.schemas && principal ? visibleEntities(await store.entities.list(ws), principal) : [];
         return {
           body: buildOpenApi(routes, {
             entities,
@@ -1010,4 +1014,16 @@ export function buildRoutes(deps: RouteDeps): AnyRoute[] {
   routes.push(...buildViewRoutes(deps), ...buildFileRoutes(deps), ...buildPeopleRoutes(deps));
   if (deps.workflow) routes.push(...buildWorkflowRoutes({ workflow: deps.workflow }));
   return routes;
+}
+
+/** The entities a caller may read or create, without the fields their roles hide (for the OpenAPI document). */
+function visibleEntities(entities: EntityDefinition[], principal: Principal): EntityDefinition[] {
+  if (principal.isAdmin || principal.access?.admin) return entities;
+  const access = principal.access;
+  if (!access) return [];
+  return entities.flatMap((e) => {
+    const ea = entityAccess(access, e.key);
+    if (!ea.actions.has('read') && !ea.actions.has('create')) return [];
+    return [{ ...e, fields: e.fields.filter((f) => !ea.hidden.has(f.key)) }];
+  });
 }
