@@ -1,59 +1,32 @@
 import type { User } from '@formwork/client';
 import type { Locale } from '@formwork/metadata';
-import { ConfigProvider, Grid, Spin } from 'antd';
-import type { Locale as AntLocale } from 'antd/es/locale';
-import enUS from 'antd/es/locale/en_US';
+import { App as AntApp, ConfigProvider, Grid, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import { ApiError, createApi, dropLegacySession, type Me, maybeSignedIn, type Session } from './api.js';
-import { MessageApp } from './components/MessageApp.js';
 import { AppContext, type AppState, type EntityInfo, useApp } from './context.js';
-import { createAppI18n, initialLocale, saveLocale, withFlowStrings } from './i18n.js';
+import { createAppI18n, initialLocale, saveLocale } from './i18n.js';
 import { flowRoute } from './pages/flows/routes.js';
-import { LoginPage } from './pages/LoginPage.js';
+import { AcceptInvitationPage, LoginPage } from './pages/LoginPage.js';
 import { Shell } from './pages/Shell.js';
 import { matchPath, navigate, useLocation } from './router.js';
 
 // The designer and the admin screens are separate chunks: staff who only fill forms never download them.
 const DesignerPage = lazy(() => import('./pages/DesignerPage.js'));
 const AdminPage = lazy(() => import('./pages/admin/AdminPage.js'));
-// An invited member's password page: its own chunk, so antd's Form is not part of the login page.
-const AcceptInvitationPage = lazy(() => import('./pages/InvitePage.js'));
 // So are the workspace's pages: the login page loads none of them, and a record's page (tabs, history) is not
 // part of what a list or a new record needs.
 const HomePage = lazy(() => import('./pages/HomePage.js').then((m) => ({ default: m.HomePage })));
 const RecordsPage = lazy(() => import('./pages/RecordsPage.js').then((m) => ({ default: m.RecordsPage })));
-// The record page shows the record's workflow (RecordFlowSection): it waits for the workflow strings too.
-const RecordPage = lazy(
-  withFlowStrings(() => import('./pages/RecordPage.js').then((m) => ({ default: m.RecordPage }))),
-);
-// antd's own texts: English is part of antd's core; the Chinese ones are a small chunk fetched when the
-// language is Chinese (at start, the app waits for them rather than flash English).
-let zhCN: AntLocale | undefined;
-const loadZhCN = async (): Promise<AntLocale> => {
-  zhCN ??= (await import('antd/es/locale/zh_CN')).default;
-  return zhCN;
-};
-
-/** antd's locale for the language; null while the Chinese texts are on their way. */
-function useAntdLocale(locale: Locale): AntLocale | null {
-  const [, setLoaded] = useState(0);
-  useEffect(() => {
-    if (locale === 'zh-CN' && !zhCN) void loadZhCN().then(() => setLoaded((n) => n + 1));
-  }, [locale]);
-  return locale === 'zh-CN' ? (zhCN ?? null) : enUS;
-}
-
+const RecordPage = lazy(() => import('./pages/RecordPage.js').then((m) => ({ default: m.RecordPage })));
 const ADMIN_PATHS = ['/admin/people', '/admin/roles', '/admin/roles/:id', '/admin/audit'];
 
 /** Providers: language (i18next + antd locale), theme, and the session. */
 export function Root(): ReactNode {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
   const [i18n] = useState(() => createAppI18n(locale)); // one instance; the language changes in place
-  const antdLocale = useAntdLocale(locale);
-  // The last antd locale shown: a switch to Chinese keeps the page (in English antd texts for a moment).
-  const [shownLocale, setShownLocale] = useState<AntLocale | null>(antdLocale);
-  if (antdLocale && antdLocale !== shownLocale) setShownLocale(antdLocale);
   const setLocale = useCallback(
     (l: Locale) => {
       saveLocale(l);
@@ -66,17 +39,16 @@ export function Root(): ReactNode {
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
-  if (!shownLocale) return null;
   return (
     <I18nextProvider i18n={i18n}>
       <ConfigProvider
-        locale={antdLocale ?? shownLocale}
+        locale={locale === 'zh-CN' ? zhCN : enUS}
         theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}
         componentSize="large"
       >
-        <MessageApp>
+        <AntApp>
           <Authenticated locale={locale} setLocale={setLocale} />
-        </MessageApp>
+        </AntApp>
       </ConfigProvider>
     </I18nextProvider>
   );
@@ -110,11 +82,7 @@ function Authenticated(props: { locale: Locale; setLocale(l: Locale): void }): R
     };
   }, [checking, locale]);
   if (path.startsWith('/invite')) {
-    return (
-      <Suspense fallback={null}>
-        <AcceptInvitationPage locale={props.locale} setLocale={props.setLocale} />
-      </Suspense>
-    );
+    return <AcceptInvitationPage locale={props.locale} setLocale={props.setLocale} />;
   }
   if (auth.state === 'checking') {
     return (

@@ -1,13 +1,12 @@
 import type { FieldError, RecordData } from '@formwork/client';
 import { type EntityDefinition, type Issue, localize } from '@formwork/metadata';
 import { formatDateTime } from '@formwork/ui/views';
-import { Alert, Button, Drawer, Spin } from 'antd';
+import { Alert, App, Button, Drawer, Spin } from 'antd';
 import { lazy, type ReactNode, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.js';
 import { useApp } from '../context.js';
 import { formServices } from '../services.js';
-import { useAppMessage } from './MessageApp.js';
 
 // The form renderer and its widgets are their own chunk. A page that leads to a form (the record list) preloads
 // it while the browser is idle, so opening the form renders at once instead of first fetching and compiling it.
@@ -104,7 +103,7 @@ export function RecordDrawer(props: {
 }): ReactNode {
   const app = useApp();
   const { t } = useTranslation('web');
-  const message = useAppMessage();
+  const { message } = App.useApp();
   const [issues, setIssues] = useState<Issue[]>([]);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [record, setRecord] = useState<RecordData | null>(props.record ?? null);

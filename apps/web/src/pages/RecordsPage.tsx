@@ -10,15 +10,24 @@ import {
   SavedViewBar,
   toDraft,
   type ViewConfig,
-  WakeSelect,
 } from '@formwork/ui/views';
-import { Alert, Button, type ButtonProps, Drawer, Input, Popconfirm, Space, Spin } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  type ButtonProps,
+  Drawer,
+  Empty,
+  Input,
+  Popconfirm,
+  Select,
+  Space,
+  Spin,
+  Typography,
+} from 'antd';
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.js';
-import { LazyEmpty } from '../components/LazyEmpty.js';
-import { useAppMessage } from '../components/MessageApp.js';
-import { PageTitle } from '../components/PageTitle.js';
 import { preloadForm, RecordDrawer } from '../components/RecordDrawer.js';
 import { useApp } from '../context.js';
 import { navigate } from '../router.js';
@@ -68,7 +77,7 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
   const app = useApp();
   const { t } = useTranslation('web');
   const { t: tv } = useTranslation('views');
-  const message = useAppMessage();
+  const { message } = App.useApp();
   const found = app.entities.find((e) => e.key === props.entityKey);
   // The list, its columns and its filters never offer a field the member's roles hide (the server
   // refuses filtering on one and never sends its values); the form applies field access itself.
@@ -167,7 +176,7 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
     setSearch(cfg.q ?? '');
   };
 
-  if (!entity) return <LazyEmpty description={t('records.notFound')} style={{ marginTop: 64 }} />;
+  if (!entity) return <Empty description={t('records.notFound')} style={{ marginTop: 64 }} />;
   const label = localize(entity.label, app.locale, entity.key);
   const conditions = filter ? countConditions(entity, toDraft(filter)) : 0;
 
@@ -233,7 +242,9 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
   return (
     <div data-testid="records-page">
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
-        <PageTitle>{trash ? `${label} · ${t('records.trash')}` : label}</PageTitle>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {trash ? `${label} · ${t('records.trash')}` : label}
+        </Typography.Title>
         <Space wrap>
           {trash ? (
             <Button onClick={() => navigate(`/e/${key}`)}>{t('records.backToList')}</Button>
@@ -297,7 +308,7 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
         </Button>
         {app.mobile && (
           // Cards have no column headers: sort with a picker instead.
-          <WakeSelect
+          <Select
             aria-label={tv('sort')}
             data-testid="sort-select"
             showSearch

@@ -1,13 +1,12 @@
 import { LogoutOutlined } from '@ant-design/icons';
 import { localize } from '@formwork/metadata';
-import { Button, Drawer, theme } from 'antd';
+import { Button, Drawer, Layout, Menu, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../context.js';
 import { matchPath, navigate, useLocation } from '../router.js';
 import { FlowGroupLabel, flowMenuItems, flowMenuKey, flowMenuPath, NotificationBell } from './flows/nav.js';
 import { LanguageSwitch } from './LoginPage.js';
-import { NavMenu } from './NavMenu.js';
 
 /** The workspace frame: header (language, user), navigation by entity (a drawer on phones). */
 export function Shell(props: { children: ReactNode }): ReactNode {
@@ -15,7 +14,6 @@ export function Shell(props: { children: ReactNode }): ReactNode {
   const { t } = useTranslation('web');
   const path = useLocation();
   const [open, setOpen] = useState(false);
-  const { token } = theme.useToken();
   const current =
     matchPath('/e/:entity', path)?.entity ??
     matchPath('/e/:entity/r/:id', path)?.entity ??
@@ -26,11 +24,14 @@ export function Shell(props: { children: ReactNode }): ReactNode {
   const flowKey = flowMenuKey(path);
   const flowItems = flowMenuItems(app.isAdmin, <FlowGroupLabel />);
   const menu = (
-    <NavMenu
-      selectedKey={
-        flowKey ?? (current ? `e:${current}` : adminKey ? `a:${adminKey}` : path === '/' ? 'home' : '')
+    <Menu
+      mode="inline"
+      selectedKeys={
+        flowKey
+          ? [flowKey]
+          : [current ? `e:${current}` : adminKey ? `a:${adminKey}` : path === '/' ? 'home' : '']
       }
-      onClick={(key) => {
+      onClick={({ key }) => {
         setOpen(false);
         const flowPath = flowMenuPath(key);
         if (flowPath) return navigate(flowPath);
@@ -43,7 +44,6 @@ export function Shell(props: { children: ReactNode }): ReactNode {
         flowItems.tasks,
         {
           type: 'group',
-          key: 'g:entities',
           label: t('entities'),
           children: app.entities
             .filter((e) => app.can(e.key, 'read') || app.can(e.key, 'create'))
@@ -56,7 +56,6 @@ export function Shell(props: { children: ReactNode }): ReactNode {
           ? [
               {
                 type: 'group' as const,
-                key: 'g:admin',
                 label: t('admin.section'),
                 children: [
                   { key: 'a:people', label: <span data-testid="nav-admin-people">{t('admin.people')}</span> },
@@ -68,26 +67,13 @@ export function Shell(props: { children: ReactNode }): ReactNode {
           : []),
         ...flowItems.admin,
       ]}
+      style={{ borderInlineEnd: 'none' }}
     />
   );
   return (
-    // antd Layout's frame (grey page, 64 px white header, side bar, content) drawn with plain elements, so
-    // the shell brings no layout component of its own.
-    <div
-      style={{
-        display: 'flex',
-        flexDirection: 'column',
-        minHeight: '100%',
-        background: token.colorBgLayout,
-        color: token.colorText,
-      }}
-    >
-      <header
+    <Layout style={{ minHeight: '100%' }}>
+      <Layout.Header
         style={{
-          boxSizing: 'border-box',
-          height: 64,
-          lineHeight: '64px',
-          flex: '0 0 auto',
           display: 'flex',
           alignItems: 'center',
           gap: 12,
@@ -104,21 +90,9 @@ export function Shell(props: { children: ReactNode }): ReactNode {
             ☰
           </Button>
         )}
-        <a
-          href="/"
-          style={{
-            fontSize: 18,
-            fontWeight: token.fontWeightStrong,
-            whiteSpace: 'nowrap',
-            color: token.colorLink,
-          }}
-          onClick={(e) => {
-            e.preventDefault();
-            navigate('/');
-          }}
-        >
+        <Typography.Link strong style={{ fontSize: 18, whiteSpace: 'nowrap' }} onClick={() => navigate('/')}>
           {t('appName')}
-        </a>
+        </Typography.Link>
         <div style={{ flex: 1 }} />
         <NotificationBell />
         <LanguageSwitch locale={app.locale} setLocale={app.setLocale} />
@@ -131,21 +105,12 @@ export function Shell(props: { children: ReactNode }): ReactNode {
         >
           {app.mobile ? null : t('logout')}
         </Button>
-      </header>
-      <div
-        style={{ display: 'flex', flex: 'auto', flexDirection: app.mobile ? 'column' : 'row', minHeight: 0 }}
-      >
+      </Layout.Header>
+      <Layout>
         {!app.mobile && (
-          <aside
-            style={{
-              flex: '0 0 220px',
-              width: 220,
-              background: token.colorBgContainer,
-              borderInlineEnd: '1px solid #f0f0f0',
-            }}
-          >
+          <Layout.Sider width={220} theme="light" style={{ borderInlineEnd: '1px solid #f0f0f0' }}>
             {menu}
-          </aside>
+          </Layout.Sider>
         )}
         {app.mobile && (
           <Drawer
@@ -158,10 +123,10 @@ export function Shell(props: { children: ReactNode }): ReactNode {
             {menu}
           </Drawer>
         )}
-        <main style={{ flex: 'auto', minHeight: 0, padding: app.mobile ? 8 : 24, minWidth: 0 }}>
+        <Layout.Content style={{ padding: app.mobile ? 8 : 24, minWidth: 0 }}>
           {props.children}
-        </main>
-      </div>
-    </div>
+        </Layout.Content>
+      </Layout>
+    </Layout>
   );
 }

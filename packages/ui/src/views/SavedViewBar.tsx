@@ -1,10 +1,7 @@
-import { Button, Popconfirm, Space } from 'antd';
-import { lazy, type ReactNode, Suspense, useState } from 'react';
+import { Button, Checkbox, Form, Input, Modal, Popconfirm, Select, Space } from 'antd';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { WakeSelect } from './lazy-select.js';
 import type { SavedView } from './types.js';
-
-const SaveViewDialog = lazy(() => import('./SaveViewDialog.js'));
 
 export interface SavedViewBarProps {
   views: readonly SavedView[];
@@ -25,8 +22,7 @@ export function SavedViewBar(p: SavedViewBarProps): ReactNode {
   const { t } = useTranslation('views');
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
-  // The dialog's module is fetched when the user first saves a view.
-  const [dialogUsed, setDialogUsed] = useState(false);
+  const [form] = Form.useForm<{ name: string; shared: boolean }>();
   const current = p.views.find((v) => v.id === p.current);
   const shared = p.views.filter((v) => v.shared);
   const mine = p.views.filter((v) => !v.shared);
@@ -49,7 +45,7 @@ export function SavedViewBar(p: SavedViewBarProps): ReactNode {
   };
   return (
     <Space wrap size={8} data-testid="saved-views">
-      <WakeSelect
+      <Select
         aria-label={t('views')}
         showSearch
         optionFilterProp="label"
@@ -63,13 +59,7 @@ export function SavedViewBar(p: SavedViewBarProps): ReactNode {
           {t('updateView')}
         </Button>
       )}
-      <Button
-        onClick={() => {
-          setDialogUsed(true);
-          setOpen(true);
-        }}
-        data-testid="save-view"
-      >
+      <Button onClick={() => setOpen(true)} data-testid="save-view">
         {current ? t('saveAsView') : t('saveView')}
       </Button>
       {current?.canEdit && (
@@ -80,23 +70,41 @@ export function SavedViewBar(p: SavedViewBarProps): ReactNode {
           <Button danger>{t('deleteView')}</Button>
         </Popconfirm>
       )}
-      {/* Loaded on the first click of "save view"; then kept mounted so the dialog animates open and closed. */}
-      {dialogUsed && (
-        <Suspense fallback={null}>
-          <SaveViewDialog
-            open={open}
-            busy={busy}
-            canShare={p.canShare}
-            onClose={() => setOpen(false)}
-            onSave={(input) =>
-              run(async () => {
-                await p.onSaveAs(input);
-                setOpen(false);
-              })
-            }
-          />
-        </Suspense>
-      )}
+      <Modal
+        open={open}
+        title={t('saveView')}
+        okButtonProps={{ loading: busy }}
+        onCancel={() => setOpen(false)}
+        onOk={async () => {
+          let values: { name: string; shared: boolean };
+          try {
+            values = await form.validateFields();
+          } catch {
+            return; // the form shows what is missing
+          }
+          await run(async () => {
+            await p.onSaveAs({ name: values.name.trim(), shared: values.shared === true });
+            setOpen(false);
+            form.resetFields();
+          });
+        }}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical" initialValues={{ name: '', shared: false }}>
+          <Form.Item
+            name="name"
+            label={t('viewName')}
+            rules={[{ required: true, whitespace: true, message: t('viewNameRequired') }]}
+          >
+            <Input maxLength={100} autoFocus />
+          </Form.Item>
+          {p.canShare && (
+            <Form.Item name="shared" valuePropName="checked">
+              <Checkbox>{t('shareView')}</Checkbox>
+            </Form.Item>
+          )}
+        </Form>
+      </Modal>
     </Space>
   );
 }

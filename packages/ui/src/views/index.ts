@@ -16,7 +16,6 @@ export * from './filter-model.js';
 export { type FormatContext, formatDateTime, formatNumber, formatValue, optionColor } from './format.js';
 export { HistoryList, type HistoryListProps } from './HistoryList.js';
 export { viewsResources } from './i18n.js';
-export { LazySelect, useWake, type Wake, WakeSelect } from './lazy-select.js';
 export { nextSort, type RecordRow, RecordTable, type RecordTableProps } from './RecordTable.js';
 export { SavedViewBar, type SavedViewBarProps } from './SavedViewBar.js';
 export type { HistoryItem, SavedView, ViewConfig } from './types.js';

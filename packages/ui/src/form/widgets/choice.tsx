@@ -1,13 +1,7 @@
 import { DownOutlined } from '@ant-design/icons';
 import type { Locale } from '@formwork/metadata';
-import { type Tag as AntTag, Checkbox, Switch } from 'antd';
-import { type KeyboardEvent, lazy, type ReactNode, Suspense } from 'react';
-import { LazySelect, useWake, type Wake } from '../../views/lazy-select.js';
-
-// antd's Tag, for options with a colour: fetched when the first coloured option shows (most forms' options
-// have none); until then the label shows as plain text.
-const Tag = lazy(() => import('./antd-tag.js')) as unknown as typeof AntTag;
-
+import { Checkbox, Select, Switch, Tag } from 'antd';
+import { type KeyboardEvent, type ReactNode, useState } from 'react';
 import type { WidgetProps } from '../types.js';
 import { emptyToUndefined, fwContext, isLocked } from './common.js';
 
@@ -34,6 +28,8 @@ function selectOptions(props: WidgetProps, locale: Locale) {
     color: o.color,
   }));
 }
+
+type Wake = 'hover' | 'focus' | 'open';
 
 /**
  * A closed select drawn with plain elements, looking like antd's (sizes and colours from the theme, set as CSS
@@ -77,13 +73,19 @@ function LiteSelect(props: { widget: WidgetProps; shown: ReactNode; onWake(how: 
   );
 }
 
+/** Whether a select starts as `LiteSelect` (and how it woke up, once it has). */
+function useWake(): [Wake | null, (how: Wake) => void] {
+  const [wake, setWake] = useState<Wake | null>(null);
+  return [wake, (how) => setWake((w) => w ?? how)];
+}
+
 /** The label of a chosen option as the select shows it (a coloured tag when the option has a colour). */
 function chosen(options: ReturnType<typeof selectOptions>, value: string, key?: string): ReactNode {
   const opt = options.find((x) => x.value === value);
   return opt?.color ? (
-    <Suspense key={key} fallback={<span>{opt.label}</span>}>
-      <Tag color={opt.color}>{opt.label}</Tag>
-    </Suspense>
+    <Tag key={key} color={opt.color}>
+      {opt.label}
+    </Tag>
   ) : (
     <span key={key}>{opt?.label ?? value}</span>
   );
@@ -95,37 +97,39 @@ export function SelectWidget(props: WidgetProps) {
   const options = selectOptions(props, locale);
   const [wake, setWake] = useWake();
   const value = typeof props.value === 'string' ? props.value : undefined;
-
-  const lite = (
-    <LiteSelect widget={props} shown={value === undefined ? null : chosen(options, value)} onWake={setWake} />
-  );
-  if (!wake) return lite;
-  return (
-    <Suspense fallback={lite}>
-      <LazySelect
-        id={props.id}
-        autoFocus={wake !== 'hover'}
-        defaultOpen={wake === 'open'}
-        className="fw-select"
-        style={{ width: '100%' }}
-        value={value}
-        options={options}
-        allowClear={!props.required}
-        showSearch={options.length > 8 ? { optionFilterProp: 'label' } : false}
-        disabled={props.disabled || props.readonly}
-        aria-required={props.required || undefined}
-        optionRender={(o) => (
-          <span>
-            <ColorDot color={(o.data as { color?: string }).color} />
-            {o.label}
-          </span>
-        )}
-        labelRender={(o) => chosen(options, String(o.value))}
-        onChange={(v) => props.onChange(emptyToUndefined(v))}
-        onBlur={() => props.onBlur(props.id, props.value)}
-        onFocus={() => props.onFocus(props.id, props.value)}
+  if (!wake) {
+    return (
+      <LiteSelect
+        widget={props}
+        shown={value === undefined ? null : chosen(options, value)}
+        onWake={setWake}
       />
-    </Suspense>
+    );
+  }
+  return (
+    <Select
+      id={props.id}
+      autoFocus={wake !== 'hover'}
+      defaultOpen={wake === 'open'}
+      className="fw-select"
+      style={{ width: '100%' }}
+      value={value}
+      options={options}
+      allowClear={!props.required}
+      showSearch={options.length > 8 ? { optionFilterProp: 'label' } : false}
+      disabled={props.disabled || props.readonly}
+      aria-required={props.required || undefined}
+      optionRender={(o) => (
+        <span>
+          <ColorDot color={(o.data as { color?: string }).color} />
+          {o.label}
+        </span>
+      )}
+      labelRender={(o) => chosen(options, String(o.value))}
+      onChange={(v) => props.onChange(emptyToUndefined(v))}
+      onBlur={() => props.onBlur(props.id, props.value)}
+      onFocus={() => props.onFocus(props.id, props.value)}
+    />
   );
 }
 
@@ -134,46 +138,45 @@ export function MultiSelectWidget(props: WidgetProps) {
   const { locale } = fwContext(props);
   const options = selectOptions(props, locale);
   const [wake, setWake] = useWake();
-  const values = Array.isArray(props.value) ? (props.value as string[]) : [];
-  const lite = (
-    <LiteSelect
-      widget={props}
-      shown={values.length === 0 ? null : values.map((v) => chosen(options, v, v))}
-      onWake={setWake}
-    />
-  );
-  if (!wake) return lite;
-  return (
-    <Suspense fallback={lite}>
-      <LazySelect
-        id={props.id}
-        autoFocus={wake !== 'hover'}
-        defaultOpen={wake === 'open'}
-        mode="multiple"
-        className="fw-select"
-        style={{ width: '100%' }}
-        value={Array.isArray(props.value) ? (props.value as string[]) : []}
-        options={options}
-        showSearch={{ optionFilterProp: 'label' }}
-        disabled={props.disabled || props.readonly}
-        aria-required={props.required || undefined}
-        optionRender={(o) => (
-          <span>
-            <ColorDot color={(o.data as { color?: string }).color} />
-            {o.label}
-          </span>
-        )}
-        tagRender={(p) => {
-          const opt = options.find((x) => x.value === p.value);
-          return (
-            <Tag color={opt?.color} closable={p.closable} onClose={p.onClose} style={{ marginInlineEnd: 4 }}>
-              {opt?.label ?? String(p.value)}
-            </Tag>
-          );
-        }}
-        onChange={(v) => props.onChange(emptyToUndefined(v))}
+  if (!wake) {
+    const values = Array.isArray(props.value) ? (props.value as string[]) : [];
+    return (
+      <LiteSelect
+        widget={props}
+        shown={values.length === 0 ? null : values.map((v) => chosen(options, v, v))}
+        onWake={setWake}
       />
-    </Suspense>
+    );
+  }
+  return (
+    <Select
+      id={props.id}
+      autoFocus={wake !== 'hover'}
+      defaultOpen={wake === 'open'}
+      mode="multiple"
+      className="fw-select"
+      style={{ width: '100%' }}
+      value={Array.isArray(props.value) ? (props.value as string[]) : []}
+      options={options}
+      showSearch={{ optionFilterProp: 'label' }}
+      disabled={props.disabled || props.readonly}
+      aria-required={props.required || undefined}
+      optionRender={(o) => (
+        <span>
+          <ColorDot color={(o.data as { color?: string }).color} />
+          {o.label}
+        </span>
+      )}
+      tagRender={(p) => {
+        const opt = options.find((x) => x.value === p.value);
+        return (
+          <Tag color={opt?.color} closable={p.closable} onClose={p.onClose} style={{ marginInlineEnd: 4 }}>
+            {opt?.label ?? String(p.value)}
+          </Tag>
+        );
+      }}
+      onChange={(v) => props.onChange(emptyToUndefined(v))}
+    />
   );
 }
 
@@ -212,24 +215,21 @@ export function TagsWidget(props: WidgetProps) {
   const { t } = fwContext(props);
   const value = Array.isArray(props.value) ? (props.value as string[]) : [];
   return (
-    // The Select's chunk loads as the tags render (the box stands in for that moment).
-    <Suspense fallback={<div className="fw-lite-select" aria-hidden />}>
-      <LazySelect
-        id={props.id}
-        mode="tags"
-        className="fw-select"
-        style={{ width: '100%' }}
-        value={value}
-        placeholder={t('widget.addTag')}
-        tokenSeparators={[',', '，']}
-        open={false}
-        suffixIcon={null}
-        disabled={props.disabled || props.readonly}
-        onChange={(v: string[]) => {
-          const out = [...new Set(v.map((x) => x.trim()))].filter((x) => x !== '' && x.length <= 50);
-          props.onChange(emptyToUndefined(out));
-        }}
-      />
-    </Suspense>
+    <Select
+      id={props.id}
+      mode="tags"
+      className="fw-select"
+      style={{ width: '100%' }}
+      value={value}
+      placeholder={t('widget.addTag')}
+      tokenSeparators={[',', '，']}
+      open={false}
+      suffixIcon={null}
+      disabled={props.disabled || props.readonly}
+      onChange={(v: string[]) => {
+        const out = [...new Set(v.map((x) => x.trim()))].filter((x) => x !== '' && x.length <= 50);
+        props.onChange(emptyToUndefined(out));
+      }}
+    />
   );
 }

@@ -1,6 +1,5 @@
-import { Spin } from 'antd';
-import { Suspense, useEffect, useRef, useState } from 'react';
-import { LazySelect } from '../../views/lazy-select.js';
+import { Select, Spin } from 'antd';
+import { useEffect, useRef, useState } from 'react';
 import type { WidgetProps } from '../types.js';
 import { emptyToUndefined, fwContext } from './common.js';
 
@@ -78,35 +77,32 @@ export function RemoteSelect({ widget: props, multiple, search, resolve }: Remot
     if (!merged.some((o) => o.value === id)) merged.push({ value: id, label: names.get(id) ?? id });
 
   return (
-    // The Select's chunk loads as the field renders (the box stands in for that moment).
-    <Suspense fallback={<div className="fw-lite-select" aria-hidden />}>
-      <LazySelect
-        id={props.id}
-        className="fw-select"
-        style={{ width: '100%' }}
-        mode={multiple ? 'multiple' : undefined}
-        value={multiple ? values : values[0]}
-        options={merged.map((o) => ({ value: o.value, label: o.label }))}
-        showSearch={{
-          filterOption: false,
-          onSearch: (q: string) => {
-            clearTimeout(timer.current);
-            timer.current = setTimeout(() => run(q), 250);
-          },
-        }}
-        placeholder={t('widget.search')}
-        allowClear
-        loading={loading}
-        disabled={props.disabled || props.readonly}
-        aria-required={props.required || undefined}
-        notFoundContent={loading ? <Spin size="small" /> : t('widget.noMatch')}
-        onOpenChange={(open) => {
-          if (open && options.length === 0) run('');
-        }}
-        onChange={(v: string | string[] | undefined) => props.onChange(emptyToUndefined(v ?? undefined))}
-        onBlur={() => props.onBlur(props.id, props.value)}
-        onFocus={() => props.onFocus(props.id, props.value)}
-      />
-    </Suspense>
+    <Select
+      id={props.id}
+      className="fw-select"
+      style={{ width: '100%' }}
+      mode={multiple ? 'multiple' : undefined}
+      value={multiple ? values : values[0]}
+      options={merged.map((o) => ({ value: o.value, label: o.label }))}
+      showSearch={{
+        filterOption: false,
+        onSearch: (q: string) => {
+          clearTimeout(timer.current);
+          timer.current = setTimeout(() => run(q), 250);
+        },
+      }}
+      placeholder={t('widget.search')}
+      allowClear
+      loading={loading}
+      disabled={props.disabled || props.readonly}
+      aria-required={props.required || undefined}
+      notFoundContent={loading ? <Spin size="small" /> : t('widget.noMatch')}
+      onOpenChange={(open) => {
+        if (open && options.length === 0) run('');
+      }}
+      onChange={(v: string | string[] | undefined) => props.onChange(emptyToUndefined(v ?? undefined))}
+      onBlur={() => props.onBlur(props.id, props.value)}
+      onFocus={() => props.onFocus(props.id, props.value)}
+    />
   );
 }
