@@ -331,12 +331,12 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
     tx: Db,
     ec: EffectCtx,
     effects: Effect[],
-    /** Writes of the caller to send with the last effects (pipelined too). */
+    /** Statements of the caller to send with the last effects (pipelined too); their rows come back in `rows`. */
     then: Array<[sql: string, params: unknown[]]> = [],
-  ): Promise<{ ended?: InstanceStatus }> {
+  ): Promise<{ ended?: InstanceStatus; rows: unknown[][] }> {
     const s = workspaceSchema(ec.ws);
     const now = ctx.now();
-    const out: { ended?: InstanceStatus } = {};
+    const out: { ended?: InstanceStatus; rows: unknown[][] } = { rows: [] };
     const store = storeOn(tx);
     // Plain writes (tasks, history, in-app notifications, copies) are sent without waiting for each
     // answer: the driver pipelines them on the transaction's connection, in order. Any other effect
@@ -351,8 +351,13 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
         if (!PIPELINED_EFFECTS.has(e.type)) await settle();
         await applyEffect(e);
       }
-      for (const [sql, params] of then) write(sql, params);
+      const answers = then.map(([sql, params]) => {
+        const q = tx.query(sql, params);
+        pending.push(q);
+        return q;
+      });
       await settle();
+      out.rows = await Promise.all(answers);
     } catch (err) {
       for (const p of pending) p.catch(() => {}); // the transaction fails with `err`; these follow it
       throw err;
@@ -675,7 +680,9 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
     target: string | { taskId: string },
     event: FlowEvent,
     idem?: string,
-  ): Promise<{ replayed: boolean; instanceId: string }> {
+    /** Also read the instance view in the same pipeline (answered unless the instance ended). */
+    withView = false,
+  ): Promise<{ replayed: boolean; instanceId: string; view?: ViewRow }> {
     const s = workspaceSchema(ws);
     const byTask = typeof target !== 'string';
     const [inst] = await tx.query<InstanceRow>(
@@ -714,6 +721,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
           `UPDATE ${s}._wf_instances SET snapshot = $2::jsonb, seq = seq + 1, updated_at = $3 WHERE id = $1::uuid`,
           [instanceId, r.snapshot, now.toISOString()],
         ],
+        ...(withView ? [[viewSql(ws), [instanceId]] as [string, unknown[]]] : []),
       ],
     );
     if (out.ended || r.snapshot.status === 'done')
@@ -723,7 +731,9 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
         `INSERT INTO ${s}._wf_events (instance_id, idem_key, result, at) VALUES ($1::uuid, $2, $3::jsonb, $4)`,
         [instanceId, idem, { event: event.type }, now.toISOString()],
       );
-    return { replayed: false, instanceId };
+    const ended = out.ended || r.snapshot.status === 'done';
+    const view = withView && !ended ? (out.rows[1]?.[0] as ViewRow | undefined) : undefined;
+    return { replayed: false, instanceId, ...(view ? { view } : {}) };
   }
 
   async function instanceRow(q: Db, ws: string, id: string): Promise<InstanceRow> {
@@ -749,6 +759,16 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
   }
 
   /** `participant`: the caller was just accepted as the assignee of one of its tasks. */
+  /** An instance with its tasks (a JSON array), in one statement. */
+  const viewSql = (ws: string) => {
+    const s = workspaceSchema(ws);
+    return `SELECT i.*, COALESCE((SELECT jsonb_agg(to_jsonb(t) ORDER BY t.created_at, t.id) FROM ${s}._wf_tasks t
+                                  WHERE t.instance_id = i.id), '[]'::jsonb) AS tasks
+              FROM ${s}._wf_instances i WHERE i.id = $1::uuid`;
+  };
+  type ViewRow = InstanceRow & { tasks: TaskRow[] };
+
+  /** `participant`: the caller was just accepted as the assignee of one of its tasks. */
   async function view(
     q: Db,
     ws: string,
@@ -756,16 +776,18 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
     id: string,
     participant = false,
   ): Promise<InstanceView> {
-    const s = workspaceSchema(ws);
-    const [row] = uuidOrNull(id)
-      ? await q.query<InstanceRow & { tasks: TaskRow[] }>(
-          `SELECT i.*, COALESCE((SELECT jsonb_agg(to_jsonb(t) ORDER BY t.created_at, t.id) FROM ${s}._wf_tasks t
-                                 WHERE t.instance_id = i.id), '[]'::jsonb) AS tasks
-             FROM ${s}._wf_instances i WHERE i.id = $1::uuid`,
-          [id],
-        )
-      : [];
+    const [row] = uuidOrNull(id) ? await q.query<ViewRow>(viewSql(ws), [id]) : [];
     if (!row) throw notFound('流程实例|Flow instance', { instanceId: id });
+    return viewOf(q, ws, p, row, participant);
+  }
+
+  async function viewOf(
+    q: Db,
+    ws: string,
+    p: Principal,
+    row: ViewRow,
+    participant: boolean,
+  ): Promise<InstanceView> {
     const { tasks, ...inst } = row;
     if (!participant) await assertCanSee(q, ws, p, inst);
     const { flow } = await compiled(q, ws, inst.flow, inst.version);
@@ -866,9 +888,13 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
       const event = (
         a.type === 'comment' ? { ...a, actor: p.userId, taskId } : { ...a, taskId, actor: p.userId }
       ) as FlowEvent;
-      const r = await db.transaction((tx) => handleEvent(tx, ws, { taskId }, event, idemOf(idempotencyKey)));
+      const r = await db.transaction((tx) =>
+        handleEvent(tx, ws, { taskId }, event, idemOf(idempotencyKey), true),
+      );
       return {
-        ...(await view(db, ws, p, r.instanceId, !r.replayed)),
+        ...(r.view
+          ? await viewOf(db, ws, p, r.view, true)
+          : await view(db, ws, p, r.instanceId, !r.replayed)),
         ...(r.replayed ? { replayed: true } : {}),
       };
     },
