@@ -11,6 +11,7 @@ import {
   type Message,
   parseEntityDefinition,
 } from '@formwork/metadata';
+import { record, redo, undo } from '../history/index.js';
 
 /**
  * The form designer's state as a pure model: a reducer over commands with undo/redo, no React. The UI
@@ -70,8 +71,6 @@ export type DesignerCommand =
   | { type: 'moveSection'; key: string; index: number }
   | { type: 'undo' }
   | { type: 'redo' };
-
-const HISTORY_LIMIT = 200;
 
 export function initialDesignerState(entity: EntityDefinition | null): DesignerState {
   const e = entity ? clone(entity) : blankEntity();
@@ -540,43 +539,22 @@ export function designerReducer(state: DesignerState, cmd: DesignerCommand): Des
       return { ...state, saved: clone(cmd.entity), lastGroup: undefined };
     case 'select':
       return { ...state, selection: validSelection(state.entity, cmd.selection), lastGroup: undefined };
-    case 'undo': {
-      const prev = state.past[state.past.length - 1];
-      if (!prev) return state;
-      return {
-        ...state,
-        entity: prev,
-        past: state.past.slice(0, -1),
-        future: [state.entity, ...state.future],
-        selection: validSelection(prev, state.selection),
-        lastGroup: undefined,
-      };
-    }
+    case 'undo':
     case 'redo': {
-      const next = state.future[0];
-      if (!next) return state;
-      return {
-        ...state,
-        entity: next,
-        past: [...state.past, state.entity],
-        future: state.future.slice(1),
-        selection: validSelection(next, state.selection),
-        lastGroup: undefined,
-      };
+      const step = (cmd.type === 'undo' ? undo : redo)(state.entity, state);
+      if (!step) return state;
+      const { present, ...history } = step;
+      return { ...state, ...history, entity: present, selection: validSelection(present, state.selection) };
     }
     default: {
       const r = edit(state, cmd);
       if (!r || JSON.stringify(r.entity) === JSON.stringify(state.entity)) return state;
       const group = 'group' in cmd && cmd.group !== undefined ? `${cmd.type}:${cmd.group}` : undefined;
-      const coalesce = group !== undefined && group === state.lastGroup && state.past.length > 0;
-      const past = coalesce ? state.past : [...state.past, state.entity].slice(-HISTORY_LIMIT);
       return {
         ...state,
+        ...record(state.entity, state, group),
         entity: r.entity,
-        past,
-        future: [],
         selection: validSelection(r.entity, r.selection ?? state.selection),
-        lastGroup: group,
       };
     }
   }

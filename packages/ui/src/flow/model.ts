@@ -14,6 +14,7 @@ import {
   type NodeKind,
   parseFlowDefinition,
 } from '@formwork/workflow';
+import { record, redo, undo } from '../history/index.js';
 
 /**
  * The flow designer's state as a pure model: a reducer over commands with undo/redo, the static check
@@ -63,8 +64,6 @@ export type FlowCommand =
   | { type: 'layout' }
   | { type: 'undo' }
   | { type: 'redo' };
-
-const HISTORY_LIMIT = 200;
 
 function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
@@ -931,29 +930,12 @@ export function flowReducer(state: FlowDesignerState, cmd: FlowCommand): FlowDes
         ? state
         : { ...state, selection, lastGroup: undefined };
     }
-    case 'undo': {
-      const prev = state.past[state.past.length - 1];
-      if (!prev) return state;
-      return {
-        ...state,
-        def: prev,
-        past: state.past.slice(0, -1),
-        future: [state.def, ...state.future],
-        selection: validSelection(prev, state.selection),
-        lastGroup: undefined,
-      };
-    }
+    case 'undo':
     case 'redo': {
-      const next = state.future[0];
-      if (!next) return state;
-      return {
-        ...state,
-        def: next,
-        past: [...state.past, state.def],
-        future: state.future.slice(1),
-        selection: validSelection(next, state.selection),
-        lastGroup: undefined,
-      };
+      const step = (cmd.type === 'undo' ? undo : redo)(state.def, state);
+      if (!step) return state;
+      const { present, ...history } = step;
+      return { ...state, ...history, def: present, selection: validSelection(present, state.selection) };
     }
     default: {
       const r = edit(state, cmd);
@@ -961,15 +943,11 @@ export function flowReducer(state: FlowDesignerState, cmd: FlowCommand): FlowDes
         return r?.selection ? { ...state, selection: validSelection(state.def, r.selection) } : state;
       }
       const group = 'group' in cmd && cmd.group !== undefined ? `${cmd.type}:${cmd.group}` : undefined;
-      const coalesce = group !== undefined && group === state.lastGroup && state.past.length > 0;
-      const past = coalesce ? state.past : [...state.past, state.def].slice(-HISTORY_LIMIT);
       return {
         ...state,
+        ...record(state.def, state, group),
         def: r.def,
-        past,
-        future: [],
         selection: validSelection(r.def, r.selection ?? state.selection),
-        lastGroup: group,
       };
     }
   }
