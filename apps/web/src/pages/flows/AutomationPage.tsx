@@ -18,7 +18,6 @@ import {
   Col,
   Empty,
   Input,
-  Result,
   Row,
   Select,
   Space,
@@ -35,7 +34,7 @@ import { recordTitle } from '../../api.js';
 import { useApp } from '../../context.js';
 import { navigate } from '../../router.js';
 import { errorText, textIn, useWorkflow } from './common.js';
-import { DefinitionIssues, DefinitionToolbar, useDefinitionDraft } from './DefinitionEditor.js';
+import { DefinitionHeader, DefinitionMissing, useDefinitionDraft } from './DefinitionEditor.js';
 import { useDirectory } from './FlowDesignerPage.js';
 import type { AutomationRun, DefinitionDetail } from './flow-api.js';
 import { useFlowStrings } from './flow-strings.js';
@@ -88,17 +87,9 @@ export default function AutomationPage(props: { automationKey: string }): ReactN
   );
   const canSave = useCallback(() => jsonError, [jsonError]);
   const state = useDefinitionDraft<Automation>('automation', props.automationKey, { onLoad, canSave });
-  const { detail, setDetail, draft, setDraft, missing, issues, dirty, fail } = state;
+  const { detail, setDetail, draft, setDraft, missing, fail } = state;
 
-  if (missing) {
-    return (
-      <Result
-        status="404"
-        title={missing}
-        extra={<Button onClick={() => navigate('/admin/flows?tab=automations')}>{t('common.back')}</Button>}
-      />
-    );
-  }
+  if (missing) return <DefinitionMissing reason={missing} backTab="automations" />;
   const entity = detail ? app.entities.find((e) => e.key === detail.entity) : undefined;
   if (!detail || !draft || !entity)
     return <Spin size="large" style={{ display: 'block', margin: '64px auto' }} />;
@@ -121,27 +112,14 @@ export default function AutomationPage(props: { automationKey: string }): ReactN
   return (
     <FlowEditorsProvider entity={entity} locale={app.locale} dir={dir}>
       <div data-testid="automation-page">
-        <Button
-          type="link"
-          style={{ paddingInline: 0 }}
-          onClick={() => navigate('/admin/flows?tab=automations')}
-        >
-          ← {t('admin.tabs.automations')}
-        </Button>
-        <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
-          <Space wrap>
-            <Typography.Title level={3} style={{ margin: 0 }}>
-              {textIn(draft.name, app.locale, draft.key)}
-            </Typography.Title>
-            <Typography.Text type="secondary">
-              {localize(entity.label, app.locale, entity.key)}
-            </Typography.Text>
-            {detail.publishedVersion !== null ? (
-              <Tag color="success">{t('admin.published', { v: detail.publishedVersion })}</Tag>
-            ) : (
-              <Tag>{t('admin.notPublished')}</Tag>
-            )}
-            {dirty && <Tag color="orange">{t('designer.unsaved')}</Tag>}
+        <DefinitionHeader
+          state={state}
+          name={textIn(draft.name, app.locale, draft.key)}
+          subtitle={localize(entity.label, app.locale, entity.key)}
+          backTab="automations"
+          saveLabel={t('automation.save')}
+          testId="automation"
+          extra={
             <Space size={4}>
               <Switch
                 checked={detail.enabled}
@@ -159,10 +137,8 @@ export default function AutomationPage(props: { automationKey: string }): ReactN
               />
               {t('automation.enabled')}
             </Space>
-          </Space>
-          <DefinitionToolbar state={state} saveLabel={t('automation.save')} testId="automation" />
-        </Space>
-        <DefinitionIssues issues={issues} />
+          }
+        />
         <Row gutter={16}>
           <Col xs={24} lg={14}>
             <Card size="small" title={t('automation.trigger')} style={{ marginBottom: 12 }}>

@@ -20,7 +20,6 @@ import {
   Collapse,
   Input,
   InputNumber,
-  Result,
   Select,
   Space,
   Spin,
@@ -30,9 +29,8 @@ import {
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../../context.js';
-import { navigate } from '../../router.js';
 import { textIn } from './common.js';
-import { DefinitionIssues, DefinitionToolbar, useDefinitionDraft } from './DefinitionEditor.js';
+import { DefinitionHeader, DefinitionMissing, useDefinitionDraft } from './DefinitionEditor.js';
 import { useDirectory } from './FlowDesignerPage.js';
 import { useFlowStrings } from './flow-strings.js';
 
@@ -43,17 +41,9 @@ export default function BlueprintEditorPage(props: { blueprintKey: string }): Re
   const { t } = useTranslation('flows');
   const dir = useDirectory();
   const state = useDefinitionDraft<Blueprint>('blueprint', props.blueprintKey);
-  const { detail, draft, setDraft, missing, issues, dirty } = state;
+  const { detail, draft, setDraft, missing } = state;
 
-  if (missing) {
-    return (
-      <Result
-        status="404"
-        title={missing}
-        extra={<Button onClick={() => navigate('/admin/flows?tab=blueprints')}>{t('common.back')}</Button>}
-      />
-    );
-  }
+  if (missing) return <DefinitionMissing reason={missing} backTab="blueprints" />;
   const entity = detail ? app.entities.find((e) => e.key === detail.entity) : undefined;
   if (!detail || !draft || !entity)
     return <Spin size="large" style={{ display: 'block', margin: '64px auto' }} />;
@@ -81,32 +71,19 @@ export default function BlueprintEditorPage(props: { blueprintKey: string }): Re
   return (
     <FlowEditorsProvider entity={entity} locale={app.locale} dir={dir}>
       <div data-testid="blueprint-editor">
-        <Button
-          type="link"
-          style={{ paddingInline: 0 }}
-          onClick={() => navigate('/admin/flows?tab=blueprints')}
-        >
-          ← {t('admin.tabs.blueprints')}
-        </Button>
-        <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
-          <Space wrap>
-            <Typography.Title level={3} style={{ margin: 0 }}>
-              {textIn(draft.name, app.locale, draft.key)}
-            </Typography.Title>
-            <Typography.Text type="secondary">
+        <DefinitionHeader
+          state={state}
+          name={textIn(draft.name, app.locale, draft.key)}
+          subtitle={
+            <>
               {localize(entity.label, app.locale, entity.key)} · {t('blueprint.field')}：
               {localize(field?.label, app.locale, draft.field)}
-            </Typography.Text>
-            {detail.publishedVersion !== null ? (
-              <Tag color="success">{t('admin.published', { v: detail.publishedVersion })}</Tag>
-            ) : (
-              <Tag>{t('admin.notPublished')}</Tag>
-            )}
-            {dirty && <Tag color="orange">{t('designer.unsaved')}</Tag>}
-          </Space>
-          <DefinitionToolbar state={state} saveLabel={t('blueprint.save')} testId="blueprint" />
-        </Space>
-        <DefinitionIssues issues={issues} />
+            </>
+          }
+          backTab="blueprints"
+          saveLabel={t('blueprint.save')}
+          testId="blueprint"
+        />
         {notOptions.length > 0 && (
           <Alert
             type="warning"

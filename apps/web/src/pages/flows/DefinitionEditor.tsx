@@ -1,9 +1,10 @@
 import type { Issue } from '@formwork/metadata';
-import { Alert, App, Button, Popconfirm, Space } from 'antd';
+import { Alert, App, Button, Popconfirm, Result, Space, Tag, Typography } from 'antd';
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api.js';
 import { useApp } from '../../context.js';
+import { navigate } from '../../router.js';
 import { errorText, useWorkflow } from './common.js';
 import type { DefinitionDetail, DefinitionKind } from './flow-api.js';
 
@@ -155,4 +156,68 @@ export function DefinitionIssues(props: { issues: Issue[] }): ReactNode {
       style={{ marginBottom: 8 }}
     />
   ));
+}
+
+/** A definition that could not be loaded: the reason and the way back to its list. */
+export function DefinitionMissing(props: { reason: string; backTab: string }): ReactNode {
+  const { t } = useTranslation('flows');
+  return (
+    <Result
+      status="404"
+      title={props.reason}
+      extra={
+        <Button onClick={() => navigate(`/admin/flows?tab=${props.backTab}`)}>{t('common.back')}</Button>
+      }
+    />
+  );
+}
+
+/**
+ * The head of a definition editor: the way back to its list, its name, what it applies to, whether it is
+ * published or has unsaved changes, `extra` controls, the toolbar and the server's issues.
+ */
+export function DefinitionHeader(props: {
+  state: Pick<
+    ReturnType<typeof useDefinitionDraft>,
+    'busy' | 'dirty' | 'issues' | 'save' | 'validate' | 'publish'
+  > & {
+    detail: { publishedVersion: number | null } | null;
+  };
+  name: string;
+  subtitle: ReactNode;
+  backTab: string;
+  saveLabel: string;
+  testId: string;
+  extra?: ReactNode;
+}): ReactNode {
+  const { t } = useTranslation('flows');
+  const { detail, dirty, issues } = props.state;
+  return (
+    <>
+      <Button
+        type="link"
+        style={{ paddingInline: 0 }}
+        onClick={() => navigate(`/admin/flows?tab=${props.backTab}`)}
+      >
+        ← {t(`admin.tabs.${props.backTab}`)}
+      </Button>
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
+        <Space wrap>
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            {props.name}
+          </Typography.Title>
+          <Typography.Text type="secondary">{props.subtitle}</Typography.Text>
+          {detail?.publishedVersion != null ? (
+            <Tag color="success">{t('admin.published', { v: detail.publishedVersion })}</Tag>
+          ) : (
+            <Tag>{t('admin.notPublished')}</Tag>
+          )}
+          {dirty && <Tag color="orange">{t('designer.unsaved')}</Tag>}
+          {props.extra}
+        </Space>
+        <DefinitionToolbar state={props.state} saveLabel={props.saveLabel} testId={props.testId} />
+      </Space>
+      <DefinitionIssues issues={issues} />
+    </>
+  );
 }
