@@ -201,6 +201,16 @@ function enterInitialStages(
   return { data: out, issues };
 }
 
+/** The read scope of a list or aggregate; with a search, `q` may match visible fields only. */
+function readScope(g: Guard, cc: CompileContext, q: string | undefined): (p: SqlParams) => string {
+  return (p) => {
+    const scope = g.where('read', cc, p);
+    const visible = q ? g.searchVisibleSql(q, p) : null;
+    if (visible === null) return scope;
+    return scope === 'TRUE' ? visible : `${scope} AND ${visible}`;
+  };
+}
+
 /** The row estimate of the top plan node of an `EXPLAIN (FORMAT JSON)` answer. */
 function estimatedRows(plan: unknown): number | null {
   const doc = typeof plan === 'string' ? (JSON.parse(plan) as unknown) : plan;
@@ -713,12 +723,7 @@ export function recordsApi(ctx: StoreContext) {
         q,
         limit,
         deleted: opts.deleted === true,
-        scope: (p) => {
-          const scope = g.where('read', cc, p);
-          const visible = q ? g.searchVisibleSql(q, p) : null;
-          if (visible === null) return scope;
-          return scope === 'TRUE' ? visible : `${scope} AND ${visible}`;
-        },
+        scope: readScope(g, cc, q),
       });
       const found = await ctx.db.query<RecordRow & Record<string, unknown>>(sql, params);
       const page = found.slice(0, limit);
@@ -1186,12 +1191,7 @@ export function recordsApi(ctx: StoreContext) {
           filter,
           q,
           deleted: false,
-          scope: (pp) => {
-            const scope = g.where('read', cc, pp);
-            const visible = q ? g.searchVisibleSql(q, pp) : null;
-            if (visible === null) return scope;
-            return scope === 'TRUE' ? visible : `${scope} AND ${visible}`;
-          },
+          scope: readScope(g, cc, q),
         },
         p,
       );
