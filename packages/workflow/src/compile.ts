@@ -9,6 +9,7 @@ import {
 import { type AnyStateMachine, assign, setup } from 'xstate';
 import { inDepartment } from './assignees.js';
 import { checkFlow } from './check-flow.js';
+import { cloneJson } from './clone.js';
 import {
   addComment,
   applyTaskEvent,
@@ -107,7 +108,7 @@ function makeImplementations(
   const mutate =
     (fn: (c: FlowContext, env: RunEnv, event: EngineEvent, params: Params) => void) =>
     ({ context, event }: { context: FlowContext; event: EngineEvent }, params: Params): FlowContext => {
-      const draft = JSON.parse(JSON.stringify(context)) as FlowContext;
+      const draft = cloneJson(context);
       fn(draft, envOf(event, current), event, params);
       return draft;
     };
@@ -136,7 +137,7 @@ function makeImplementations(
         { context, event }: { context: FlowContext; event: EngineEvent },
         params: { node: string | null; outcome: 'approved' | 'rejected' | 'cancelled' },
       ) => {
-        const draft = JSON.parse(JSON.stringify(context)) as FlowContext;
+        const draft = cloneJson(context);
         endInstance(draft, envOf(event, current), params.node, params.outcome);
         return draft;
       },

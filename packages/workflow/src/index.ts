@@ -59,6 +59,8 @@ export {
   type InstanceSnapshot,
   type NodeFieldAccess,
   openTasks,
+  RECORD_NOT_LOADED,
+  RecordNotLoaded,
   restoreSnapshot,
   SNAPSHOT_VERSION,
   type StartOptions,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeNodes, fieldAccessAt } from './step.js';
+import { activeNodes, fieldAccessAt, RECORD_NOT_LOADED, RecordNotLoaded } from './step.js';
 import { compile, edge, flow, node, Run, simpleFlow } from './test-fixtures.js';
 
 const HOUR = 3_600_000;
@@ -650,5 +650,41 @@ describe('node kinds', () => {
     expect(new Run(c, {}, 'lead').open()[0]?.assignee).toBe('mgr');
     const two = compile(simpleFlow({ assignees: [{ type: 'departmentHead', levels: 3 }] }));
     expect(new Run(two, {}, 'sub').open()[0]?.assignee).toBe('boss');
+  });
+});
+
+describe('stepping before the record is read', () => {
+  it('an approval among countersigners and a comment step without it; reaching a condition needs it', () => {
+    const def = flow(
+      [
+        node('start', 'start', {}),
+        node('a', 'approval', { assignees: [{ type: 'member', members: ['a1', 'a2'] }], mode: 'and' }),
+        node('c', 'condition', {}),
+        node('big', 'approval', { assignees: [{ type: 'member', members: ['boss'] }] }),
+        node('end', 'end', { outcome: 'approved' }),
+      ],
+      [
+        edge('start', 'a'),
+        edge('a', 'c'),
+        edge('c', 'big', { data: { condition: { filter: { field: 'amount', op: 'gte', value: 10000 } } } }),
+        edge('c', 'end', { data: { default: true } }),
+        edge('big', 'end'),
+      ],
+    );
+    const run = new Run(compile(def), { title: 'x', amount: 50000 });
+    run.approve('a1');
+    run.ok({ type: 'comment', actor: 'a2', comment: 'looking' });
+    expect([run.deferredHits, run.deferredMisses]).toEqual([2, 0]);
+    // The last countersigner passes the node: the condition reads `amount`.
+    run.approve('a2');
+    expect([run.deferredHits, run.deferredMisses]).toEqual([2, 1]);
+    expect(run.open().map((t) => t.assignee)).toEqual(['boss']);
+  });
+
+  it('any use of the stand-in throws RecordNotLoaded', () => {
+    expect(() => RECORD_NOT_LOADED.amount).toThrow(RecordNotLoaded);
+    expect(() => ({ ...RECORD_NOT_LOADED })).toThrow(RecordNotLoaded);
+    expect(() => 'amount' in RECORD_NOT_LOADED).toThrow(RecordNotLoaded);
+    expect(() => Object.keys(RECORD_NOT_LOADED)).toThrow(RecordNotLoaded);
   });
 });

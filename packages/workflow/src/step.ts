@@ -14,7 +14,16 @@ import {
 } from './engine.js';
 import { earlierNodes } from './graph.js';
 import { REFUSAL_MESSAGES } from './messages.js';
-import type { Effect, FieldAccess, FlowEvent, Refusal, RefusalCode, StepEnv, Task } from './types.js';
+import type {
+  Effect,
+  FieldAccess,
+  FlowEvent,
+  RecordData,
+  Refusal,
+  RefusalCode,
+  StepEnv,
+  Task,
+} from './types.js';
 
 /**
  * The pure step of an instance: `(compiled flow, snapshot, event, env) → (next snapshot, effects)` with
@@ -24,6 +33,31 @@ import type { Effect, FieldAccess, FlowEvent, Refusal, RefusalCode, StepEnv, Tas
  */
 
 export const SNAPSHOT_VERSION = 1;
+
+/** Thrown by `step` when the event needed the record and `env.record` was {@link RECORD_NOT_LOADED}. */
+export class RecordNotLoaded extends Error {
+  constructor() {
+    super('workflow: this step reads the record; load it and step again');
+    this.name = 'RecordNotLoaded';
+  }
+}
+
+const notLoaded = (): never => {
+  throw new RecordNotLoaded();
+};
+
+/**
+ * A stand-in for `env.record` when reading the record would cost the caller a query: most events (an
+ * approval among several countersigners, a comment, an urge) never look at it. Any use of it — a
+ * property read, a spread, a key test — throws {@link RecordNotLoaded}; the caller then reads the record
+ * and steps again, which is safe because `step` is pure.
+ */
+export const RECORD_NOT_LOADED: RecordData = new Proxy(Object.freeze({}), {
+  get: notLoaded,
+  has: notLoaded,
+  ownKeys: notLoaded,
+  getOwnPropertyDescriptor: notLoaded,
+});
 
 export interface InstanceSnapshot {
   version: typeof SNAPSHOT_VERSION;
@@ -60,7 +94,7 @@ function runEnv(env: StepEnv, record = env.record): RunEnv {
 function persist(next: AnyMachineSnapshot): { snapshot: InstanceSnapshot; effects: Effect[] } {
   // initialTransition reports an exception in an action as an error snapshot; transition throws it.
   if (next.status === 'error') {
-    if (next.error instanceof FlowLoopError) throw next.error;
+    if (next.error instanceof FlowLoopError || next.error instanceof RecordNotLoaded) throw next.error;
     throw new Error(`workflow: the machine failed: ${String(next.error)}`);
   }
   const context = next.context as FlowContext;

@@ -1,7 +1,15 @@
 import type { EntityDefinition } from '@formwork/metadata';
+import { expect } from 'vitest';
 import { type CompiledFlow, compileFlow } from './compile.js';
 import { parseFlowDefinition } from './parse-flow.js';
-import { type InstanceSnapshot, type StepResult, startInstance, step } from './step.js';
+import {
+  type InstanceSnapshot,
+  RECORD_NOT_LOADED,
+  RecordNotLoaded,
+  type StepResult,
+  startInstance,
+  step,
+} from './step.js';
 import type { Directory, Effect, FlowEdge, FlowEvent, FlowNode, RecordData } from './types.js';
 
 /** Shared fixtures for the workflow tests: a small organisation, an order entity, a flow builder. */
@@ -79,6 +87,9 @@ export class Run {
   now = T0;
   record: RecordData;
   private seq = 0;
+  /** Events stepped without the record / events that needed it (see `send`). */
+  deferredHits = 0;
+  deferredMisses = 0;
   constructor(
     readonly compiled: CompiledFlow,
     record: RecordData = { title: 'Order 1', amount: 1000 },
@@ -94,8 +105,25 @@ export class Run {
   env() {
     return { record: this.record, directory, now: this.now, ids: () => `t${++this.seq}` };
   }
+  /**
+   * Every event is also stepped with the record not loaded (as the runtime does first): that either
+   * throws RecordNotLoaded or gives exactly what stepping with the record gives.
+   */
   send(event: FlowEvent): StepResult {
+    const seq = this.seq;
+    let deferred: StepResult | undefined;
+    try {
+      deferred = step(this.compiled, this.snapshot, event, { ...this.env(), record: RECORD_NOT_LOADED });
+    } catch (e) {
+      if (!(e instanceof RecordNotLoaded)) throw e;
+      this.deferredMisses++;
+    }
+    this.seq = seq;
     const r = step(this.compiled, this.snapshot, event, this.env());
+    if (deferred) {
+      this.deferredHits++;
+      expect(deferred).toEqual(r);
+    }
     if (r.ok) {
       const json = JSON.stringify(r.snapshot);
       this.snapshot = JSON.parse(json);
