@@ -98,4 +98,16 @@ describe('migrations', () => {
     const m = await db.query(`SELECT 1 FROM formwork.migrations WHERE id = '9998-bad'`);
     expect(m).toHaveLength(0);
   });
+
+  it('stores instance snapshots with lz4 where the server has it, and leaves room for HOT updates', async () => {
+    await ensureWorkspace(db, { key: 'mig_lz4', name: 'L' });
+    const [col] = await db.query<{ compression: string; options: string[] | null }>(
+      `SELECT a.attcompression AS compression, c.reloptions AS options FROM pg_attribute a
+         JOIN pg_class c ON c.oid = a.attrelid
+        WHERE a.attrelid = 'ws_mig_lz4._wf_instances'::regclass AND a.attname = 'snapshot'`,
+    );
+    // PostgreSQL here is built with lz4; PGlite is not, and keeps the default ('' = pglz).
+    expect(col?.compression).toBe(process.env.FORMWORK_TEST_DB === 'postgres' ? 'l' : '');
+    expect(col?.options).toEqual(['fillfactor=70']);
+  });
 });

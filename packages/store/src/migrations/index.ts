@@ -4,6 +4,7 @@ import { migration0003 } from './0003-views-files.js';
 import { migration0004 } from './0004-cache-notify.js';
 import { migration0005 } from './0005-workflow.js';
 import { migration0006 } from './0006-blueprint-stages.js';
+import { migration0007 } from './0007-instance-storage.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];
