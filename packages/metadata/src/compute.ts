@@ -1,7 +1,7 @@
 import type { FormulaAst, FormulaContext } from './formula/ast.js';
 import { toText } from './formula/coerce.js';
 import { evaluateToValue } from './formula/evaluate.js';
-import { arityFits, arityText, getFormulaFunction } from './formula/functions.js';
+import { arityFits, arityText, functionCore } from './formula/functions.js';
 import { type ParseFormulaResult, parseFormula } from './formula/parser.js';
 import { decimalToNumber, isDate, isDateTime, isDecimal, toExternal, type Val } from './formula/values.js';
 import { localize } from './i18n.js';
@@ -235,7 +235,7 @@ function checkOne(
   }
   const issues: Issue[] = [];
   walkCalls(parsed.ast, (call) => {
-    const info = getFormulaFunction(call.name);
+    const info = functionCore(call.name);
     if (!info) {
       issues.push({
         field: path,

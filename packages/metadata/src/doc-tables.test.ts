@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fieldTypeTable, formulaFunctionTable } from './doc-tables.js';
 import { FIELD_TYPE_NAMES } from './field-types/index.js';
-import { FORMULA_FUNCTIONS } from './formula/functions.js';
+import { FORMULA_FUNCTIONS } from './formula/catalogue.js';
 
 /** The generated part of a doc page, between `<!-- name:start -->` and `<!-- name:end -->`. */
 function generated(page: string, name: string): string | undefined {

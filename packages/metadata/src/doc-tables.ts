@@ -1,5 +1,5 @@
 import { fieldTypes } from './field-types/index.js';
-import { FORMULA_FUNCTIONS } from './formula/functions.js';
+import { FORMULA_FUNCTIONS } from './formula/catalogue.js';
 
 /**
  * Reference tables of the documentation, rendered from the registries so the docs cannot drift from the

@@ -17,8 +17,8 @@ import {
   arityText,
   div,
   type FormulaEnv,
+  functionCore,
   functionImpl,
-  getFormulaFunction,
   mod,
   mul,
   power,
@@ -131,7 +131,7 @@ class Evaluator implements FormulaEnv {
   }
 
   private call(name: string, args: FormulaAst[]): Val {
-    const info = typeof name === 'string' ? getFormulaFunction(name) : undefined;
+    const info = typeof name === 'string' ? functionCore(name) : undefined;
     const impl = info ? functionImpl(info.name) : undefined;
     if (!info || !impl) {
       throw formulaError('UNKNOWN_FUNCTION', `未知函数 ${String(name)}`, `Unknown function ${String(name)}`);

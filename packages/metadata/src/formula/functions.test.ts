@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FORMULA_FUNCTIONS, getFormulaFunction } from './functions.js';
+import { FORMULA_FUNCTIONS, getFormulaFunction } from './catalogue.js';
 import { parseFormula } from './parser.js';
 import { errorOf, run, value } from './test-helpers.js';
 

@@ -64,27 +64,19 @@ export interface FormulaEnv {
 
 type Impl = (args: FormulaAst[], env: FormulaEnv) => Val;
 
-const catalogue: FormulaFunctionInfo[] = [];
+/** A function's name, category and arity: what evaluating and checking a formula need. */
+export type FormulaFunctionCore = Pick<FormulaFunctionInfo, 'name' | 'category' | 'arity'>;
+
+const catalogue: FormulaFunctionCore[] = [];
 const impls = new Map<string, Impl>();
 
 function def(
   name: string,
   category: FormulaFunctionCategory,
   arity: [number, number | null],
-  syntax: string,
-  zh: string,
-  en: string,
-  example: string,
   impl: Impl,
 ): void {
-  catalogue.push({
-    name,
-    category,
-    arity: { min: arity[0], max: arity[1] },
-    syntax,
-    description: { 'zh-CN': zh, en },
-    example,
-  });
+  catalogue.push({ name, category, arity: { min: arity[0], max: arity[1] } });
   impls.set(name, impl);
 }
 
@@ -246,111 +238,54 @@ function monthsBetween(a: DateVal, b: DateVal): number {
 // The catalogue
 
 // Logic
-def(
-  'IF',
-  'logic',
-  [2, 3],
-  'IF(condition, then, [else])',
-  '条件为真时返回第二个参数，否则返回第三个（省略时为空）',
-  'Returns the second argument when the condition is true, else the third (empty when omitted)',
-  'IF(amount > 10000, "大单", "普通")',
-  (args, env) => {
-    const [c, a, b] = args;
-    if (!c || !a) return null;
-    if (toBool(env.eval(c))) return env.eval(a);
-    return b ? env.eval(b) : null;
-  },
-);
-def(
-  'IFS',
-  'logic',
-  [2, null],
-  'IFS(condition1, value1, [condition2, value2], …)',
-  '返回第一个为真的条件对应的值；都不成立时为空',
-  'Returns the value of the first true condition; empty when none is true',
-  'IFS(score >= 90, "A", score >= 60, "B", TRUE, "C")',
-  (args, env) => {
-    if (args.length % 2 !== 0)
-      throw invalid('IFS', '条件和值必须成对出现', 'conditions and values must come in pairs');
-    for (let i = 0; i + 1 < args.length; i += 2) {
-      if (toBool(env.eval(args[i] as FormulaAst))) return env.eval(args[i + 1] as FormulaAst);
-    }
-    return null;
-  },
-);
-def(
-  'AND',
-  'logic',
-  [1, null],
-  'AND(condition1, [condition2], …)',
-  '所有条件都为真时为 TRUE（也可写作 &&）',
-  'TRUE when every condition is true (also written &&)',
-  'AND(qty > 0, price > 0)',
-  (args, env) => {
-    for (const a of args) if (!toBool(env.eval(a))) return false;
-    return true;
-  },
-);
-def(
-  'OR',
-  'logic',
-  [1, null],
-  'OR(condition1, [condition2], …)',
-  '任一条件为真时为 TRUE（也可写作 ||）',
-  'TRUE when any condition is true (also written ||)',
-  'OR(grade = "A", amount > 10000)',
-  (args, env) => {
-    for (const a of args) if (toBool(env.eval(a))) return true;
-    return false;
-  },
-);
+def('IF', 'logic', [2, 3], (args, env) => {
+  const [c, a, b] = args;
+  if (!c || !a) return null;
+  if (toBool(env.eval(c))) return env.eval(a);
+  return b ? env.eval(b) : null;
+});
+def('IFS', 'logic', [2, null], (args, env) => {
+  if (args.length % 2 !== 0)
+    throw invalid('IFS', '条件和值必须成对出现', 'conditions and values must come in pairs');
+  for (let i = 0; i + 1 < args.length; i += 2) {
+    if (toBool(env.eval(args[i] as FormulaAst))) return env.eval(args[i + 1] as FormulaAst);
+  }
+  return null;
+});
+def('AND', 'logic', [1, null], (args, env) => {
+  for (const a of args) if (!toBool(env.eval(a))) return false;
+  return true;
+});
+def('OR', 'logic', [1, null], (args, env) => {
+  for (const a of args) if (toBool(env.eval(a))) return true;
+  return false;
+});
 def(
   'NOT',
   'logic',
   [1, 1],
-  'NOT(condition)',
-  '条件取反（也可写作 !）',
-  'The opposite of the condition (also written !)',
-  'NOT(ISEMPTY(phone))',
   eager((v) => !toBool(arg(v, 0))),
 );
-def(
-  'IFERROR',
-  'logic',
-  [2, 2],
-  'IFERROR(value, fallback)',
-  '第一个参数计算出错（如除数为 0）时返回第二个参数',
-  'Returns the fallback when the value is an error (such as division by zero)',
-  'IFERROR(profit / revenue, 0)',
-  (args, env) => {
-    try {
-      return env.eval(args[0] as FormulaAst);
-    } catch (e) {
-      if (e instanceof FormulaError) return env.eval(args[1] as FormulaAst);
-      throw e;
-    }
-  },
-);
+def('IFERROR', 'logic', [2, 2], (args, env) => {
+  try {
+    return env.eval(args[0] as FormulaAst);
+  } catch (e) {
+    if (e instanceof FormulaError) return env.eval(args[1] as FormulaAst);
+    throw e;
+  }
+});
 
 // Aggregates
 def(
   'SUM',
   'aggregate',
   [1, null],
-  'SUM(number1, [number2], …)',
-  '求和；可对子表单列求和，空值忽略',
-  'The sum; works on a subform column; blanks are ignored',
-  'SUM(items.amount)',
   eager((v) => numbers('SUM', v).reduce(add, new Dec(0))),
 );
 def(
   'AVERAGE',
   'aggregate',
   [1, null],
-  'AVERAGE(number1, [number2], …)',
-  '平均值，空值不计入',
-  'The average, ignoring blanks',
-  'AVERAGE(items.price)',
   eager((v) => {
     const ns = numbers('AVERAGE', v);
     if (ns.length === 0) throw divZero();
@@ -361,40 +296,24 @@ def(
   'MIN',
   'aggregate',
   [1, null],
-  'MIN(value1, [value2], …)',
-  '最小值（数字或日期），空值忽略',
-  'The smallest value (numbers or dates), ignoring blanks',
-  'MIN(items.price)',
   eager((v, env) => extreme('MIN', v, env)),
 );
 def(
   'MAX',
   'aggregate',
   [1, null],
-  'MAX(value1, [value2], …)',
-  '最大值（数字或日期），空值忽略',
-  'The largest value (numbers or dates), ignoring blanks',
-  'MAX(items.deliveryDate)',
   eager((v, env) => extreme('MAX', v, env)),
 );
 def(
   'COUNT',
   'aggregate',
   [1, null],
-  'COUNT(value1, [value2], …)',
-  '非空值的个数；COUNT(子表单) 为行数',
-  'The number of non-empty values; COUNT(subform) is its number of rows',
-  'COUNT(items)',
   eager((v) => new Dec(flatten(v).filter((x) => !isEmptyVal(x)).length)),
 );
 def(
   'SUMPRODUCT',
   'aggregate',
   [1, null],
-  'SUMPRODUCT(list1, [list2], …)',
-  '各列表对应项相乘后求和，列表长度必须相同',
-  'Multiplies the lists item by item and sums the products; the lists must be the same length',
-  'SUMPRODUCT(items.qty, items.price)',
   eager((v) => {
     const lists = v.map((x) => (Array.isArray(x) ? flatten(x) : [x]));
     const len = lists[0]?.length ?? 0;
@@ -425,40 +344,24 @@ def(
   'ROUND',
   'math',
   [1, 2],
-  'ROUND(number, [digits])',
-  '四舍五入到指定小数位数（默认 0）',
-  'Rounds half up to the given number of decimal places (default 0)',
-  'ROUND(3.14159, 2)',
   eager((v) => roundTo('ROUND', v, 1)),
 );
 def(
   'ROUNDUP',
   'math',
   [1, 2],
-  'ROUNDUP(number, [digits])',
-  '向远离 0 的方向舍入',
-  'Rounds away from zero',
-  'ROUNDUP(3.141, 2)',
   eager((v) => roundTo('ROUNDUP', v, 3)),
 );
 def(
   'ROUNDDOWN',
   'math',
   [1, 2],
-  'ROUNDDOWN(number, [digits])',
-  '向 0 的方向舍入（截断）',
-  'Rounds toward zero (truncates)',
-  'ROUNDDOWN(3.149, 2)',
   eager((v) => roundTo('ROUNDDOWN', v, 0)),
 );
 def(
   'INT',
   'math',
   [1, 1],
-  'INT(number)',
-  '向下取整（不大于该数的最大整数）',
-  'Rounds down to the nearest integer',
-  'INT(-2.5)',
   eager((v) => {
     if (arg(v, 0) === null) return null;
     const n = toDecimal(arg(v, 0), 'INT');
@@ -470,40 +373,24 @@ def(
   'MOD',
   'math',
   [2, 2],
-  'MOD(number, divisor)',
-  '余数，符号与除数相同（运算符 % 相同）',
-  'The remainder, with the sign of the divisor (same as the % operator)',
-  'MOD(10, 3)',
   eager((v) => mod(toDecimal(arg(v, 0), 'MOD'), toDecimal(arg(v, 1), 'MOD'))),
 );
 def(
   'ABS',
   'math',
   [1, 1],
-  'ABS(number)',
-  '绝对值',
-  'The absolute value',
-  'ABS(-5)',
   eager((v) => (arg(v, 0) === null ? null : toDecimal(arg(v, 0), 'ABS').abs())),
 );
 def(
   'POWER',
   'math',
   [2, 2],
-  'POWER(number, exponent)',
-  '乘方（运算符 ^ 相同）',
-  'Raises to a power (same as the ^ operator)',
-  'POWER(2, 10)',
   eager((v) => power(toDecimal(arg(v, 0), 'POWER'), toDecimal(arg(v, 1), 'POWER'))),
 );
 def(
   'VALUE',
   'math',
   [1, 1],
-  'VALUE(text)',
-  '把文本转换为数字（支持千分位、货币符号、百分号）',
-  'Converts text to a number (thousands separators, currency signs and % allowed)',
-  'VALUE("1,234.5")',
   eager((v, env) => {
     const x = arg(v, 0);
     if (isEmptyVal(x)) return null;
@@ -520,20 +407,12 @@ def(
   'CONCATENATE',
   'text',
   [1, null],
-  'CONCATENATE(text1, [text2], …)',
-  '连接文本（运算符 & 相同）',
-  'Joins texts (same as the & operator)',
-  'CONCATENATE(name, "-", phone)',
   eager((v, env) => checkText(v.map((x) => toText(x, env.timeZone)).join(''))),
 );
 def(
   'TEXT',
   'text',
   [1, 2],
-  'TEXT(value, [format])',
-  '按格式把数字或日期转为文本，如 "0.00"、"#,##0"、"0%"、"yyyy-MM-dd"',
-  'Formats a number or date as text, e.g. "0.00", "#,##0", "0%", "yyyy-MM-dd"',
-  'TEXT(signedAt, "yyyy年M月d日")',
   eager((v, env) => {
     const x = arg(v, 0);
     if (v.length < 2) return toText(x, env.timeZone);
@@ -555,20 +434,12 @@ def(
   'LEN',
   'text',
   [1, 1],
-  'LEN(text)',
-  '文本的字符数',
-  'The number of characters in the text',
-  'LEN(phone)',
   eager((v, env) => new Dec(chars(textArg(v, 0, env)).length)),
 );
 def(
   'LEFT',
   'text',
   [1, 2],
-  'LEFT(text, [count])',
-  '从左边取指定个数的字符（默认 1）',
-  'The first characters of the text (default 1)',
-  'LEFT(name, 1)',
   eager((v, env) =>
     chars(textArg(v, 0, env))
       .slice(0, countArg('LEFT', v, 1, 1))
@@ -579,10 +450,6 @@ def(
   'RIGHT',
   'text',
   [1, 2],
-  'RIGHT(text, [count])',
-  '从右边取指定个数的字符（默认 1）',
-  'The last characters of the text (default 1)',
-  'RIGHT(phone, 4)',
   eager((v, env) => {
     const n = countArg('RIGHT', v, 1, 1);
     const cs = chars(textArg(v, 0, env));
@@ -593,10 +460,6 @@ def(
   'MID',
   'text',
   [3, 3],
-  'MID(text, start, count)',
-  '从第 start 个字符起取 count 个字符（从 1 开始计数）',
-  'count characters starting at position start (1-based)',
-  'MID(idNumber, 7, 8)',
   eager((v, env) => {
     const start = toInt(arg(v, 1), 'MID');
     if (start < 1) throw invalid('MID', '起始位置必须从 1 开始', 'the start position must be at least 1');
@@ -610,40 +473,24 @@ def(
   'UPPER',
   'text',
   [1, 1],
-  'UPPER(text)',
-  '转为大写',
-  'Converts to upper case',
-  'UPPER(code)',
   eager((v, env) => textArg(v, 0, env).toUpperCase()),
 );
 def(
   'LOWER',
   'text',
   [1, 1],
-  'LOWER(text)',
-  '转为小写',
-  'Converts to lower case',
-  'LOWER(email)',
   eager((v, env) => textArg(v, 0, env).toLowerCase()),
 );
 def(
   'TRIM',
   'text',
   [1, 1],
-  'TRIM(text)',
-  '去掉首尾空白，并把中间连续空白合并为一个空格',
-  'Removes leading and trailing spaces and collapses inner runs of spaces',
-  'TRIM(name)',
   eager((v, env) => textArg(v, 0, env).replace(/\s+/gu, ' ').trim()),
 );
 def(
   'SUBSTITUTE',
   'text',
   [3, 4],
-  'SUBSTITUTE(text, old, new, [instance])',
-  '把文本中的 old 替换为 new；给出 instance 时只替换第几次出现',
-  'Replaces old with new in the text; with instance, only that occurrence',
-  'SUBSTITUTE(phone, "-", "")',
   eager((v, env) => {
     const text = textArg(v, 0, env);
     const from = textArg(v, 1, env);
@@ -670,10 +517,6 @@ def(
   'CONTAINS',
   'text',
   [2, 2],
-  'CONTAINS(textOrList, search)',
-  '文本是否包含 search（不区分大小写）；对多选/标签判断是否含有该项',
-  'Whether the text contains search (case-insensitive); for multi-select/tags, whether the item is present',
-  'CONTAINS(tags, "VIP")',
   eager((v, env) => {
     const hay = arg(v, 0);
     const needle = textArg(v, 1, env);
@@ -685,10 +528,6 @@ def(
   'SEARCH',
   'text',
   [2, 3],
-  'SEARCH(find, text, [start])',
-  'find 在文本中第一次出现的位置（从 1 开始，不区分大小写），找不到为 0',
-  'The position of find in the text (1-based, case-insensitive); 0 when absent',
-  'SEARCH("@", email)',
   eager((v, env) => {
     const find = chars(textArg(v, 0, env).toLowerCase());
     const within = chars(textArg(v, 1, env).toLowerCase());
@@ -709,34 +548,12 @@ def(
 );
 
 // Date
-def(
-  'TODAY',
-  'date',
-  [0, 0],
-  'TODAY()',
-  '今天的日期（按用户时区）',
-  "Today's date (in the user's time zone)",
-  'DATEDIF(signedAt, TODAY(), "d")',
-  (_a, env) => civilDate(dateTimeVal(env.now.getTime()), env.timeZone),
-);
-def(
-  'NOW',
-  'date',
-  [0, 0],
-  'NOW()',
-  '当前日期和时间',
-  'The current date and time',
-  'DATEADD(NOW(), 2, "h")',
-  (_a, env) => dateTimeVal(env.now.getTime()),
-);
+def('TODAY', 'date', [0, 0], (_a, env) => civilDate(dateTimeVal(env.now.getTime()), env.timeZone));
+def('NOW', 'date', [0, 0], (_a, env) => dateTimeVal(env.now.getTime()));
 def(
   'DATE',
   'date',
   [3, 3],
-  'DATE(year, month, day)',
-  '由年、月、日组成日期；超出的月、日顺延（DATE(2024, 13, 1) = 2025-01-01）',
-  'A date from year, month and day; overflowing months and days roll over (DATE(2024, 13, 1) = 2025-01-01)',
-  'DATE(2024, 12, 31)',
   eager((v) => {
     const y = toInt(arg(v, 0), 'DATE');
     const m = toInt(arg(v, 1), 'DATE');
@@ -755,10 +572,6 @@ def(
   'DATEDIF',
   'date',
   [3, 3],
-  'DATEDIF(start, end, unit)',
-  '两个日期之差：unit 为 "d"（天）、"m"（整月）、"y"（整年）或 "h"（小时）；开始晚于结束时为负数',
-  'The difference between two dates: unit "d" (days), "m" (whole months), "y" (whole years) or "h" (hours); negative when start is after end',
-  'DATEDIF(createdAt, TODAY(), "d")',
   eager((v, env) => {
     const unit = unitArg('DATEDIF', v, 2, env, ['d', 'm', 'y', 'h']);
     const a = dateArg('DATEDIF', v, 0, env);
@@ -779,10 +592,6 @@ def(
   'DATEADD',
   'date',
   [3, 3],
-  'DATEADD(date, amount, unit)',
-  '日期加上若干 "d"（天）、"m"（月）、"y"（年）或 "h"（小时）；月末按月份天数截断',
-  'Adds an amount of "d" (days), "m" (months), "y" (years) or "h" (hours) to a date; month ends are clamped',
-  'DATEADD(signedAt, 30, "d")',
   eager((v, env) => {
     const unit = unitArg('DATEADD', v, 2, env, ['d', 'm', 'y', 'h']);
     const date = dateArg('DATEADD', v, 0, env);
@@ -814,10 +623,6 @@ def(
   'YEAR',
   'date',
   [1, 1],
-  'YEAR(date)',
-  '日期的年份',
-  'The year of a date',
-  'YEAR(signedAt)',
   eager((v, env) => {
     const d = dateArg('YEAR', v, 0, env);
     return d ? new Dec(civilDate(d, env.timeZone).y) : null;
@@ -827,10 +632,6 @@ def(
   'MONTH',
   'date',
   [1, 1],
-  'MONTH(date)',
-  '日期的月份（1–12）',
-  'The month of a date (1–12)',
-  'MONTH(signedAt)',
   eager((v, env) => {
     const d = dateArg('MONTH', v, 0, env);
     return d ? new Dec(civilDate(d, env.timeZone).m) : null;
@@ -840,10 +641,6 @@ def(
   'DAY',
   'date',
   [1, 1],
-  'DAY(date)',
-  '日期是当月的第几天',
-  'The day of the month of a date',
-  'DAY(signedAt)',
   eager((v, env) => {
     const d = dateArg('DAY', v, 0, env);
     return d ? new Dec(civilDate(d, env.timeZone).d) : null;
@@ -853,10 +650,6 @@ def(
   'WEEKDAY',
   'date',
   [1, 2],
-  'WEEKDAY(date, [type])',
-  '星期几：type 1（默认）周日 = 1…周六 = 7；2 周一 = 1…周日 = 7；3 周一 = 0…周日 = 6',
-  'The day of the week: type 1 (default) Sunday = 1 … Saturday = 7; 2 Monday = 1 … Sunday = 7; 3 Monday = 0 … Sunday = 6',
-  'WEEKDAY(TODAY(), 2)',
   eager((v, env) => {
     const d = dateArg('WEEKDAY', v, 0, env);
     const type = v.length > 1 && arg(v, 1) !== null ? toInt(arg(v, 1), 'WEEKDAY') : 1;
@@ -873,31 +666,22 @@ def(
   'ISEMPTY',
   'info',
   [1, 1],
-  'ISEMPTY(value)',
-  '值为空（空值、空白文本或空列表）时为 TRUE',
-  'TRUE when the value is empty (null, blank text or an empty list)',
-  'ISEMPTY(phone)',
   eager((v) => isEmptyVal(arg(v, 0))),
 );
 def(
   'ISNOTEMPTY',
   'info',
   [1, 1],
-  'ISNOTEMPTY(value)',
-  '值不为空时为 TRUE',
-  'TRUE when the value is not empty',
-  'ISNOTEMPTY(email)',
   eager((v) => !isEmptyVal(arg(v, 0))),
 );
 
-/** The function catalogue, sorted by name. */
-export const FORMULA_FUNCTIONS: readonly FormulaFunctionInfo[] = Object.freeze(
-  [...catalogue].sort((a, b) => (a.name < b.name ? -1 : 1)),
-);
+/** The functions' names, categories and arities, in definition order (with their texts: catalogue.ts). */
+export const FUNCTION_CORES: readonly FormulaFunctionCore[] = catalogue;
 
 const byName = new Map(catalogue.map((f) => [f.name, f]));
 
-export function getFormulaFunction(name: string): FormulaFunctionInfo | undefined {
+/** A function's name, category and arity (without its documentation), by name in any case. */
+export function functionCore(name: string): FormulaFunctionCore | undefined {
   return byName.get(name.toUpperCase());
 }
 
@@ -906,14 +690,14 @@ export function functionImpl(name: string): Impl | undefined {
 }
 
 /** Whether a call with `count` arguments fits the function's arity (IFS also needs pairs). */
-export function arityFits(info: FormulaFunctionInfo, count: number): boolean {
+export function arityFits(info: Pick<FormulaFunctionInfo, 'name' | 'arity'>, count: number): boolean {
   if (count < info.arity.min) return false;
   if (info.arity.max !== null && count > info.arity.max) return false;
   if (info.name === 'IFS' && count % 2 !== 0) return false;
   return true;
 }
 
-export function arityText(info: FormulaFunctionInfo): Message {
+export function arityText(info: Pick<FormulaFunctionInfo, 'name' | 'arity'>): Message {
   const { min, max } = info.arity;
   if (info.name === 'IFS') return { 'zh-CN': '成对的条件和值', en: 'pairs of conditions and values' };
   if (max === null)

@@ -7,13 +7,9 @@ export {
   type FormulaUnaryOp,
   type FormulaValue,
 } from './ast.js';
+export { FORMULA_FUNCTIONS, getFormulaFunction } from './catalogue.js';
 export { type EvaluateFormulaResult, evaluateFormula } from './evaluate.js';
-export {
-  FORMULA_FUNCTIONS,
-  type FormulaFunctionCategory,
-  type FormulaFunctionInfo,
-  getFormulaFunction,
-} from './functions.js';
+export type { FormulaFunctionCategory, FormulaFunctionInfo } from './functions.js';
 export {
   collectRefs as formulaRefs,
   type FormulaSyntaxCode,

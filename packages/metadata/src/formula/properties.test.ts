@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FormulaAst, FormulaBinaryOp } from './ast.js';
+import { FORMULA_FUNCTIONS } from './catalogue.js';
 import { evaluateFormula } from './evaluate.js';
-import { FORMULA_FUNCTIONS } from './functions.js';
 import { parseFormula } from './parser.js';
 import { context, value } from './test-helpers.js';
 
