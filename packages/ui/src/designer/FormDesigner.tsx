@@ -36,7 +36,6 @@ import type { TFunction } from 'i18next';
 import { type KeyboardEvent, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { FormRenderer } from '../form/FormRenderer.js';
 import type { FormServices } from '../form/types.js';
-import { uiT } from '../i18n/index.js';
 import { AnalysisDialog } from './AnalysisDialog.js';
 import {
   canRedo,
@@ -55,6 +54,7 @@ import {
   sampleRecord,
 } from './model.js';
 import { PropertyPanel } from './PropertyPanel.js';
+import { designerT } from './strings.js';
 import { DESIGNER_CSS } from './styles.js';
 import type { EntityChangeAnalysis, FormDesignerProps } from './types.js';
 
@@ -238,7 +238,7 @@ let cssInjected = false;
  */
 export function FormDesigner(props: FormDesignerProps) {
   const { locale, knownEntities } = props;
-  const t = uiT(locale);
+  const t = designerT(locale);
   const [state, dispatch] = useReducer(designerReducer, props.entity, initialDesignerState);
   const [tab, setTab] = useState<'design' | 'preview'>('design');
   const [analysis, setAnalysis] = useState<EntityChangeAnalysis | null>(null);

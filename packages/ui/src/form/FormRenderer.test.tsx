@@ -1,9 +1,10 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CUSTOMER_ID, fakeServices, orderEntity, USER_ID } from '../test/fixtures.js';
 import { FormRenderer } from './FormRenderer.js';
+import { loadFormLogic } from './logic.js';
 
 afterEach(cleanup);
 
@@ -32,6 +33,9 @@ function Host({ onSubmit }: { onSubmit: (v: Record<string, unknown>) => void }) 
     </>
   );
 }
+
+// The formula engine is a chunk of its own: the forms here evaluate formulas, so it is there first.
+beforeAll(() => loadFormLogic());
 
 describe('FormRenderer', () => {
   it('renders every field with its label and fills defaults (constant, current member, today)', async () => {
@@ -132,8 +136,13 @@ describe('FormRenderer', () => {
     render(
       <FormRenderer entity={orderEntity} locale="zh-CN" services={services} onSubmit={() => undefined} />,
     );
-    const combo = within(field('customer')).getByRole('combobox');
-    fireEvent.mouseDown(combo);
+    fireEvent.mouseDown(within(field('customer')).getByRole('combobox'));
+    // The light box becomes antd's Select (a chunk of its own), opened: search in its input.
+    const combo = await waitFor(() => {
+      const input = field('customer').querySelector<HTMLInputElement>('input[role="combobox"]');
+      if (!input) throw new Error('antd’s Select has not mounted yet');
+      return input;
+    });
     fireEvent.change(combo, { target: { value: 'ac' } });
     const option = await screen.findByTitle('ACME 有限公司', {}, { timeout: 2000 });
     fireEvent.click(option);

@@ -1,5 +1,4 @@
 import {
-  defaultValues,
   type EntityDefinition,
   type FieldDefinition,
   getFieldType,
@@ -8,9 +7,11 @@ import {
   toJsonSchema,
   toUiSchema,
 } from '@formwork/metadata';
-import { Alert, Button, ConfigProvider, theme } from 'antd';
+import { Alert, Button, ConfigProvider, Spin, theme } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { uiT } from '../i18n/index.js';
+import { preloadSelect } from '../views/deferred-select.js';
+import { type FormLogic, formLogicFor, prepareFormLogic } from './logic.js';
 import { browserTimeZone, FormRuntime, loadValidation } from './runtime.js';
 import { SchemaForm } from './schema-form.js';
 import { FORM_CSS, formThemeVars } from './styles.js';
@@ -65,11 +66,41 @@ function useFormCss(): void {
 
 /**
  * One-time work of the first form, done ahead (a host calls it at idle time after loading this module): the
- * strings of the locale and the form's CSS. Opening the form then only renders it.
+ * strings of the locale and the form's CSS, and — for an entity whose form evaluates formulas, rules, defaults
+ * or linkage — the formula engine. Opening the form then only renders it.
  */
-export function prepareForm(locale: 'zh-CN' | 'en'): void {
+export function prepareForm(locale: 'zh-CN' | 'en', entity?: EntityDefinition): void {
   uiT(locale);
   injectFormCss();
+  if (entity) prepareFormLogic(entity).catch(() => undefined);
+}
+
+/**
+ * The logic a form of `entity` runs (logic.ts): at once when it has it, else null until the formula engine
+ * has been fetched. A failed fetch is retried after a moment.
+ */
+function useFormLogic(entity: EntityDefinition): FormLogic | null {
+  const [, setArrived] = useState(0);
+  const logic = formLogicFor(entity);
+  useEffect(() => {
+    if (logic) return;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const fetch = () => {
+      prepareFormLogic(entity).then(
+        () => live && setArrived((n) => n + 1),
+        () => {
+          if (live) timer = setTimeout(fetch, 2000);
+        },
+      );
+    };
+    fetch();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [entity, logic]);
+  return logic;
 }
 
 function RecordBanner({ ctx }: { ctx: FormworkContext }) {
@@ -143,8 +174,22 @@ function useStable<T>(value: T): T {
  * the definition. Values are submitted without computed, hidden or read-only fields.
  */
 export function FormRenderer(props: FormRendererProps) {
-  const { locale, services } = props;
   const entity = useStable(props.entity);
+  const logic = useFormLogic(entity);
+  if (!logic) {
+    // The formula engine is on its way (a form opened before the idle-time preload fetched it).
+    return (
+      <div className="fw-form" aria-busy="true" style={{ padding: '48px 0', textAlign: 'center' }}>
+        <Spin />
+      </div>
+    );
+  }
+  return <LoadedForm {...props} entity={entity} logic={logic} />;
+}
+
+function LoadedForm(props: FormRendererProps & { logic: FormLogic }) {
+  const { locale, services, logic } = props;
+  const entity = props.entity;
   const value = useStable(props.value);
   const fieldAccess = useStable(props.fieldAccess);
   const serverIssues = useStable(props.serverIssues);
@@ -163,7 +208,7 @@ export function FormRenderer(props: FormRendererProps) {
     const initial =
       mode === 'create'
         ? {
-            ...defaultValues(entity, { now: services.now(), timeZone: tz, user: services.currentUser }),
+            ...logic.defaultValues(entity, { now: services.now(), timeZone: tz, user: services.currentUser }),
             ...(value ?? {}),
           }
         : { ...(value ?? {}) };
@@ -172,10 +217,11 @@ export function FormRenderer(props: FormRendererProps) {
       entity,
       services,
       initial,
+      logic,
       ...(fieldAccess ? { fieldAccess } : {}),
       ...(recordId ? { recordId } : {}),
     });
-  }, [entity, value, mode, fieldAccess]);
+  }, [entity, value, mode, fieldAccess, logic]);
   runtime.services = services;
 
   useEffect(() => () => runtime.dispose(), [runtime]);
@@ -239,13 +285,15 @@ export function FormRenderer(props: FormRendererProps) {
   };
 
   return (
-    // Focusing a field means filling in the form: fetch the validator now, not on submit.
+    // Focusing or pressing a field means filling in the form: fetch the validator now, not on submit, and
+    // antd's Select before the user reaches a select.
     <div
       className="fw-form"
       ref={rootRef}
       lang={locale}
       style={themeVars}
-      onFocusCapture={mode === 'view' ? undefined : preloadValidation}
+      onFocusCapture={mode === 'view' ? undefined : startFilling}
+      onPointerDownCapture={mode === 'view' ? undefined : startFilling}
     >
       <RecordBanner ctx={ctx} />
       {failed && <Alert type="error" showIcon title={t('form.fixErrors')} style={{ marginBottom: 12 }} />}
@@ -263,8 +311,9 @@ export function FormRenderer(props: FormRendererProps) {
   );
 }
 
-function preloadValidation(): void {
+function startFilling(): void {
   loadValidation().catch(() => undefined);
+  preloadSelect();
 }
 
 /** The label of a field in a locale (for hosts showing field names next to the form). */

@@ -1,9 +1,10 @@
 import type { EntityDefinition } from '@formwork/metadata';
 import { cleanup, render, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fakeServices } from '../test/fixtures.js';
 import { FormRenderer } from './FormRenderer.js';
+import { loadFormLogic } from './logic.js';
 import type { WidgetProps } from './types.js';
 import { formworkWidgets } from './widgets/index.js';
 
@@ -16,6 +17,9 @@ const big: EntityDefinition = {
     { key: 'joined', type: 'formula', formula: 'CONCATENATE(f0, f1)' },
   ],
 };
+
+// The formula engine is a chunk of its own: the forms here evaluate formulas, so it is there first.
+beforeAll(() => loadFormLogic());
 
 describe('render scope', () => {
   it('re-renders only the widget typed into (and the formula it feeds), not the other 198 fields', async () => {

@@ -1,6 +1,7 @@
 import type { EntityDefinition } from '@formwork/metadata';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CUSTOMER_ID, fakeServices, orderEntity } from '../test/fixtures.js';
+import { loadFormLogic } from './logic.js';
 import { FormRuntime } from './runtime.js';
 
 afterEach(() => {
@@ -13,6 +14,9 @@ function runtime(
 ) {
   return new FormRuntime({ entity: orderEntity, services: fakeServices(), initial, ...over });
 }
+
+// The formula engine is a chunk of its own: the forms here evaluate formulas, so it is there first.
+beforeAll(() => loadFormLogic());
 
 describe('FormRuntime', () => {
   it('computes formulas from the start and on every change', () => {

@@ -1,13 +1,5 @@
-import {
-  computeRecord,
-  type EntityDefinition,
-  type FieldDefinition,
-  getFieldType,
-  hiddenFields,
-  type Issue,
-  linkageValues,
-  parseFormula,
-} from '@formwork/metadata';
+import { type EntityDefinition, type FieldDefinition, getFieldType, type Issue } from '@formwork/metadata';
+import { type FormLogic, formLogicFor } from './logic.js';
 import type { FieldAccess, FormServices } from './types.js';
 
 /**
@@ -42,10 +34,10 @@ export function loadValidation(): Promise<Validation> {
  * The top-level keys that formulas and show/hide rules read (a subform with row formulas counts as read), or
  * null when a formula cannot be parsed — then every change recomputes, so broken formulas report as before.
  */
-function formulaInputs(entity: EntityDefinition): Set<string> | null {
+function formulaInputs(entity: EntityDefinition, logic: FormLogic): Set<string> | null {
   const inputs = new Set<string>();
   const read = (src: string): boolean => {
-    const parsed = parseFormula(src);
+    const parsed = logic.parseFormula(src);
     if (!parsed.ok) return false;
     for (const ref of parsed.refs) if (ref[0] !== undefined) inputs.add(ref[0]);
     return true;
@@ -73,6 +65,11 @@ export interface RuntimeOptions {
   applyData?(data: Record<string, unknown>): void;
   /** Delay before duplicate detection runs after a keystroke (ms). */
   dedupeDelay?: number;
+  /**
+   * What the form evaluates with (logic.ts); by default `formLogicFor(entity)` — which a form with formulas,
+   * rules, defaults or linkage only has once `loadFormLogic()` has settled.
+   */
+  logic?: FormLogic;
 }
 
 type Listener = () => void;
@@ -123,13 +120,19 @@ export class FormRuntime {
   /** What formulas and rules read (null: everything); other changes skip recomputing them. */
   private readonly inputs: Set<string> | null;
 
+  /** Formulas, show/hide rules, defaults and data linkage (logic.ts). */
+  readonly logic: FormLogic;
+
   constructor(opts: RuntimeOptions) {
+    const logic = opts.logic ?? formLogicFor(opts.entity);
+    if (!logic) throw new Error('The form evaluates formulas or rules: await loadFormLogic() first');
+    this.logic = logic;
     this.opts = opts;
     this.entity = opts.entity;
     this.services = opts.services;
     this.access = opts.fieldAccess ?? {};
     this.fields = new Map(opts.entity.fields.map((f) => [f.key, f]));
-    this.inputs = formulaInputs(opts.entity);
+    this.inputs = formulaInputs(opts.entity, logic);
     this.data = opts.initial;
     this.computed = this.compute(opts.initial);
     this.hidden = new Set(this.ruleHidden(this.computed));
@@ -211,11 +214,11 @@ export class FormRuntime {
   // Changing
 
   private compute(data: Record<string, unknown>): Record<string, unknown> {
-    return computeRecord(this.entity, data, this.context).data;
+    return this.logic.computeRecord(this.entity, data, this.context).data;
   }
 
   private ruleHidden(computed: Record<string, unknown>): string[] {
-    return hiddenFields(this.entity, computed, this.context);
+    return this.logic.hiddenFields(this.entity, computed, this.context);
   }
 
   /** One field's new value from its widget (`undefined` clears it). */
@@ -369,7 +372,7 @@ export class FormRuntime {
     this.emit(`related:${field.key}`);
     if (fill && field.fill && field.fill.length > 0) {
       const single = record && !Array.isArray(record) ? (record as Record<string, unknown>) : null;
-      const next = { ...this.data, ...linkageValues(field, single) };
+      const next = { ...this.data, ...this.logic.linkageValues(field, single) };
       this.update(next, 'linkage');
       this.opts.applyData?.(next);
     }

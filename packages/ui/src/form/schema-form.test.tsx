@@ -1,12 +1,16 @@
 import type { EntityDefinition } from '@formwork/metadata';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fakeServices } from '../test/fixtures.js';
 import { FormRenderer } from './FormRenderer.js';
+import { loadFormLogic } from './logic.js';
 import { FormRuntime } from './runtime.js';
 import { fieldSpecs, uiOptions } from './schema-form.js';
 
 afterEach(cleanup);
+
+// The formula engine is a chunk of its own: the forms here evaluate formulas, so it is there first.
+beforeAll(() => loadFormLogic());
 
 describe('fieldSpecs (the rjsf schema and UI schema contract)', () => {
   const schema = {

@@ -23,6 +23,7 @@ export function formThemeVars(token: Token, size: string | undefined): CSSProper
     '--fw-ctl-text': str(token.colorText),
     '--fw-ctl-text-disabled': str(token.colorTextDisabled),
     '--fw-ctl-arrow': str(token.colorTextQuaternary),
+    '--fw-ctl-placeholder': str(token.colorTextPlaceholder),
   } as CSSProperties;
 }
 
@@ -43,6 +44,8 @@ export const FORM_CSS = `
 .fw-form .fw-lite-select:hover { border-color: var(--fw-ctl-border-hover, #4096ff); }
 .fw-form .fw-lite-select-value { flex: 1; min-width: 0; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
 .fw-form .fw-lite-select-arrow { color: var(--fw-ctl-arrow, rgba(0,0,0,.25)); font-size: 12px; }
+.fw-form .fw-lite-select-placeholder { color: var(--fw-ctl-placeholder, rgba(0,0,0,.25)); }
+.fw-form .fw-lite-select-busy { cursor: progress; }
 .fw-form .fw-lite-select-disabled, .fw-form .fw-lite-select-disabled:hover { background: var(--fw-ctl-bg-disabled, rgba(0,0,0,.04)); color: var(--fw-ctl-text-disabled, rgba(0,0,0,.25)); border-color: var(--fw-ctl-border, #d9d9d9); cursor: not-allowed; }
 .fw-form .fw-field-invalid .fw-lite-select { border-color: #ff4d4f; }
 .fw-form .fw-readonly { display: block; min-height: 32px; padding: 4px 11px; background: rgba(0,0,0,.03); border-radius: 6px; }

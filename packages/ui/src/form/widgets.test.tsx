@@ -1,9 +1,11 @@
 import type { EntityDefinition, FieldDefinition } from '@formwork/metadata';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEPT_ID, fakeServices, USER_ID } from '../test/fixtures.js';
+import { loadSelect } from '../views/deferred-select.js';
 import { FormRenderer } from './FormRenderer.js';
+import { loadFormLogic } from './logic.js';
 import { sanitizeHtml } from './sanitize.js';
 import type { FormServices } from './types.js';
 import { formatAmount, groupThousands } from './widgets/common.js';
@@ -47,6 +49,10 @@ function one(
     },
   };
 }
+
+// antd's Select and the formula engine are chunks of their own; here they are there from the start, as once
+// a user has started filling in a form (deferred-select.test.tsx covers a select reached before that).
+beforeAll(() => Promise.all([loadSelect(), loadFormLogic()]));
 
 describe('helpers', () => {
   it('groups thousands and formats amounts with fixed decimals', () => {
@@ -227,7 +233,10 @@ describe('widgets', () => {
   it('tags: Enter adds a tag, duplicates are merged', async () => {
     const user = userEvent.setup();
     const w = one({ key: 'tags', type: 'tags' });
+    // Drawn light until used: the press turns it into antd's Select, focused, to type into.
+    await user.click(within(w.root).getByRole('combobox'));
     const input = within(w.root).getByRole('combobox');
+    expect(input.tagName).toBe('INPUT');
     await user.type(input, 'VIP{Enter}');
     await user.type(input, 'VIP{Enter}');
     await user.type(input, 'new{Enter}');

@@ -75,8 +75,64 @@ describe('RecordTable', () => {
     expect(screen.getByText('Deal 5008')).toBeTruthy();
     expect(screen.queryByText('Deal 0')).toBeNull();
     expect(screen.getAllByTestId('record-row').length).toBeLessThan(25);
-    const row = screen.getByText('Deal 5000').closest('[data-testid="record-row"]') as HTMLElement;
-    expect(row.style.transform).toBe(`translateY(${5000 * 44}px)`);
+    // The drawn rows follow one another from the first of them, placed at its offset.
+    const drawn = screen.getAllByTestId('record-row');
+    const top = drawn[0] as HTMLElement;
+    const first = Number(top.dataset.index);
+    expect(drawn.map((r) => Number(r.dataset.index))).toEqual(drawn.map((_, i) => first + i));
+    expect((top.parentElement as HTMLElement).style.transform).toBe(`translateY(${first * 44}px)`);
+  });
+
+  it('reuses the row elements while scrolling: no element is created, dropped or moved', () => {
+    renderWithI18n(
+      <RecordTable
+        entity={entity}
+        rows={rows(10_000)}
+        columns={['name', 'amount']}
+        locale="en"
+        height={440}
+      />,
+    );
+    const scroller = screen.getByTestId('record-table-scroll');
+    scroller.scrollTop = 3 * 44;
+    fireEvent.scroll(scroller);
+    const before = screen.getAllByTestId('record-row');
+    const cells = before.map((r) => r.querySelector('[role="cell"]'));
+    scroller.scrollTop = 20 * 44;
+    fireEvent.scroll(scroller);
+    const after = screen.getAllByTestId('record-row');
+    expect(after).toEqual(before); // the same elements, in the same order
+    expect(after.map((r) => r.querySelector('[role="cell"]'))).toEqual(cells);
+    // …now showing the records at the new position, in order, each with its place among all records.
+    const first = after[0] as HTMLElement;
+    expect(first.dataset.id).toBe('r17');
+    expect(first.getAttribute('aria-rowindex')).toBe('19');
+    expect(after.map((r) => Number(r.dataset.index))).toEqual(after.map((_, i) => 17 + i));
+    expect(screen.getByText('Deal 20')).toBeTruthy();
+  });
+
+  it('keeps the focus with its record while it is drawn, and lets go of it once it is not', () => {
+    renderWithI18n(
+      <RecordTable
+        entity={entity}
+        rows={rows(10_000)}
+        columns={['name', 'amount']}
+        locale="en"
+        height={440}
+        onOpen={() => undefined}
+      />,
+    );
+    const scroller = screen.getByTestId('record-table-scroll');
+    const row5 = screen.getByText('Deal 5').closest('[data-testid="record-row"]') as HTMLElement;
+    row5.focus();
+    scroller.scrollTop = 4 * 44;
+    fireEvent.scroll(scroller);
+    const focused = document.activeElement as HTMLElement;
+    expect(focused.dataset.id).toBe('r5');
+    expect(focused.textContent).toContain('Deal 5');
+    scroller.scrollTop = 100 * 44;
+    fireEvent.scroll(scroller);
+    expect((document.activeElement as HTMLElement).dataset?.id).toBeUndefined();
   });
 
   it('computes the rows in view from the scroll offset alone', () => {

@@ -63,12 +63,15 @@ const ACTIONS_WIDTH = 120;
 const OVERSCAN = 3;
 
 /**
- * Rows and cells are styled by class (injected once), not inline: a row coming into view then sets one style
- * property (its position) instead of a dozen, which is most of what a scrolled frame costs.
+ * Rows and cells are styled by class (injected once), not inline. The drawn rows sit one under the other in a
+ * window moved to the first of them (one style property changes per scroll, not one per row). A row is
+ * `contain: strict` (its size is its own — full width, the row height): what changes inside a row is laid out
+ * and painted within it, and the rows around it are left alone.
  */
 const TABLE_CSS = `
 .fw-rt-body { position: relative; }
-.fw-rt-row { position: absolute; top: 0; left: 0; width: 100%; height: var(--fw-rt-h); box-sizing: border-box; border-bottom: 1px solid #f0f0f0; background: #fff; }
+.fw-rt-window { position: absolute; top: 0; left: 0; width: 100%; }
+.fw-rt-row { position: relative; width: 100%; height: var(--fw-rt-h); box-sizing: border-box; border-bottom: 1px solid #f0f0f0; background: #fff; contain: strict; }
 .fw-rt-row.fw-rt-selected { background: #e6f4ff; }
 .fw-rt-row.fw-rt-clickable { cursor: pointer; }
 .fw-rt-grid { display: grid; grid-template-columns: var(--fw-rt-cols); align-items: center; }
@@ -82,7 +85,7 @@ const TABLE_CSS = `
 .fw-rt-card-label { color: #8c8c8c; }
 .fw-rt-actions { padding-inline: 8px; }
 .fw-rt-tag { display: inline-block; padding: 0 7px; margin-inline-end: 4px; font-size: 12px; line-height: 20px; border-radius: 4px; border: 1px solid; white-space: nowrap; }
-.fw-rt-more { position: absolute; top: 0; left: 0; width: 100%; height: var(--fw-rt-h); display: flex; align-items: center; justify-content: center; color: #8c8c8c; }
+.fw-rt-more { width: 100%; height: var(--fw-rt-h); display: flex; align-items: center; justify-content: center; color: #8c8c8c; }
 `;
 let cssInjected = false;
 function injectTableCss(): void {
@@ -181,8 +184,10 @@ function Cell(props: { field: FieldDefinition; row: RecordRow; layout: Layout })
   const v = row[f.key];
   if ((f.type === 'select' || f.type === 'multiSelect') && v !== null && v !== undefined) {
     const one = f.type === 'select' ? f : { ...f, type: 'select' as const };
-    return (Array.isArray(v) ? v : [v]).map((x) => (
-      <span key={String(x)} className="fw-rt-tag" style={layout.tag(optionColor(f, x))}>
+    // Keyed by position: a row showing another record changes the tag's text and colour, not the element.
+    return (Array.isArray(v) ? v : [v]).map((x, i) => (
+      // biome-ignore lint/suspicious/noArrayIndexKey: the tags of a cell are replaced as a whole, never reordered.
+      <span key={i} className="fw-rt-tag" style={layout.tag(optionColor(f, x))}>
         {formatValue(one, x, layout.ctx)}
       </span>
     ));
@@ -195,12 +200,12 @@ function Cell(props: { field: FieldDefinition; row: RecordRow; layout: Layout })
  * render; a row re-renders when its record, position, selection or the table's layout changes.
  */
 const RecordLine = memo(function RecordLine(props: {
+  index: number;
   row: RecordRow;
-  top: number;
   selected: boolean;
   layout: Layout;
 }): ReactNode {
-  const { row, top, selected, layout } = props;
+  const { row, selected, layout } = props;
   const className = `fw-rt-row ${layout.cards ? 'fw-rt-card' : 'fw-rt-grid'}${selected ? ' fw-rt-selected' : ''}${layout.clickable ? ' fw-rt-clickable' : ''}`;
   // A native checkbox: rows are drawn while scrolling, and it costs a fraction of antd's.
   const check = layout.selectable && (
@@ -222,9 +227,11 @@ const RecordLine = memo(function RecordLine(props: {
   const common = {
     role: 'row',
     className,
-    style: { transform: `translateY(${top}px)` },
     'data-testid': 'record-row',
     'data-id': row.id,
+    'data-index': props.index,
+    // Position among all the records (the rows drawn are a window of them); the header is row 1.
+    'aria-rowindex': props.index + (layout.cards ? 1 : 2),
     tabIndex: 0,
     onClick: () => layout.open(row),
     onKeyDown: (e: React.KeyboardEvent) => {
@@ -313,7 +320,20 @@ export function RecordTable(p: RecordTableProps): ReactNode {
       const g = geometry.current;
       const top = el.scrollTop;
       const r = visibleRange(top, g.viewport, g.rowHeight, g.count);
-      if (r.first !== g.range.first || r.last !== g.range.last) flushSync(() => setScrollTop(top));
+      if (r.first === g.range.first && r.last === g.range.last) return;
+      // The focus stays with its record: the elements of a row show another record after this render, so a
+      // focused row (or its checkbox) hands the focus to the element now showing its record — or lets go of
+      // it when that record is no longer drawn (as it did when rows scrolled out were removed).
+      const active = document.activeElement as HTMLElement | null;
+      const focusedRow = active?.closest?.<HTMLElement>('.fw-rt-row');
+      const focused = focusedRow && el.contains(focusedRow) ? focusedRow.dataset.index : undefined;
+      flushSync(() => setScrollTop(top));
+      if (focused === undefined || !active || !focusedRow) return;
+      const now = el.querySelector<HTMLElement>(`.fw-rt-row[data-index="${focused}"]`);
+      if (now === focusedRow) return;
+      const target = now && (active === focusedRow ? now : now.querySelector<HTMLElement>('.fw-rt-check'));
+      if (target) target.focus({ preventScroll: true });
+      else active.blur();
     };
     el.addEventListener('scroll', onScroll, { passive: true });
     return () => el.removeEventListener('scroll', onScroll);
@@ -374,6 +394,7 @@ export function RecordTable(p: RecordTableProps): ReactNode {
       cards ? null : (
         <div
           role="row"
+          aria-rowindex={1}
           className="fw-record-table-header"
           style={{
             display: 'grid',
@@ -459,12 +480,16 @@ export function RecordTable(p: RecordTableProps): ReactNode {
     ],
   );
 
+  // Rows are keyed by their place among the drawn rows, not by record: scrolling hands the same elements the
+  // records now at their place, which only changes their texts and position. No elements are created, dropped
+  // or moved while scrolling (creating them costs style and layout, moving them re-attaches them), and the
+  // elements stay in the order of the rows.
   const lines: ReactNode[] = [];
   for (let i = range.first; i <= range.last; i++) {
     const row = p.rows[i];
     if (!row) {
       lines.push(
-        <div key="more" className="fw-rt-more" style={{ transform: `translateY(${i * rowHeight}px)` }}>
+        <div key="more" className="fw-rt-more">
           {t('loading')}
         </div>,
       );
@@ -472,9 +497,9 @@ export function RecordTable(p: RecordTableProps): ReactNode {
     }
     lines.push(
       <RecordLine
-        key={row.id}
+        key={i - range.first}
+        index={i}
         row={row}
-        top={i * rowHeight}
         selected={selected.has(row.id)}
         layout={layout}
       />,
@@ -485,7 +510,7 @@ export function RecordTable(p: RecordTableProps): ReactNode {
     <div
       className="fw-record-table"
       role="table"
-      aria-rowcount={rowCount}
+      aria-rowcount={rowCount + (cards ? 0 : 1)}
       style={{ border: '1px solid #f0f0f0', borderRadius: 8 }}
     >
       <div
@@ -505,7 +530,9 @@ export function RecordTable(p: RecordTableProps): ReactNode {
             } as CSSProperties
           }
         >
-          {lines}
+          <div className="fw-rt-window" style={{ transform: `translateY(${range.first * rowHeight}px)` }}>
+            {lines}
+          </div>
         </div>
         {rowCount === 0 && !p.loading && (
           <div style={{ padding: 32, textAlign: 'center', color: '#8c8c8c' }}>{t('empty')}</div>

@@ -1,7 +1,13 @@
-import { Button, Checkbox, Form, Input, Modal, Popconfirm, Select, Space } from 'antd';
-import { type ReactNode, useState } from 'react';
+import { Button, Popconfirm, Space } from 'antd';
+import { lazy, type ReactNode, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DeferredSelect } from './deferred-select.js';
 import type { SavedView } from './types.js';
+
+// The dialog (antd's Modal and Form with its validator) is a chunk of its own, fetched when the user first
+// saves a view: the record list does not carry it.
+const loadDialog = () => import('./SaveViewDialog.js');
+const SaveViewDialog = lazy(loadDialog);
 
 export interface SavedViewBarProps {
   views: readonly SavedView[];
@@ -22,7 +28,8 @@ export function SavedViewBar(p: SavedViewBarProps): ReactNode {
   const { t } = useTranslation('views');
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [form] = Form.useForm<{ name: string; shared: boolean }>();
+  // 'idle' until the first "save view"; the button shows 'loading' until the dialog's chunk is there.
+  const [dialog, setDialog] = useState<'idle' | 'loading' | 'ready'>('idle');
   const current = p.views.find((v) => v.id === p.current);
   const shared = p.views.filter((v) => v.shared);
   const mine = p.views.filter((v) => !v.shared);
@@ -45,21 +52,39 @@ export function SavedViewBar(p: SavedViewBarProps): ReactNode {
   };
   return (
     <Space wrap size={8} data-testid="saved-views">
-      <Select
-        aria-label={t('views')}
-        showSearch
-        optionFilterProp="label"
-        style={{ minWidth: 160 }}
-        value={p.current ?? ''}
-        options={options}
-        onChange={(v: string) => p.onSelect(v === '' ? null : v)}
-      />
+      {/* The picker shows once there is a view to pick (until then "all records" is all there is). */}
+      {p.views.length > 0 && (
+        <DeferredSelect
+          aria-label={t('views')}
+          showSearch
+          optionFilterProp="label"
+          style={{ minWidth: 160 }}
+          value={p.current ?? ''}
+          options={options}
+          onChange={(v: string) => p.onSelect(v === '' ? null : v)}
+        />
+      )}
       {current?.canEdit && p.dirty && (
         <Button loading={busy} onClick={() => run(() => p.onUpdate(current.id))}>
           {t('updateView')}
         </Button>
       )}
-      <Button onClick={() => setOpen(true)} data-testid="save-view">
+      <Button
+        loading={dialog === 'loading'}
+        onClick={() => {
+          setOpen(true);
+          if (dialog !== 'idle') return;
+          setDialog('loading');
+          loadDialog().then(
+            () => setDialog('ready'),
+            () => {
+              setDialog('idle'); // the next click tries again
+              setOpen(false);
+            },
+          );
+        }}
+        data-testid="save-view"
+      >
         {current ? t('saveAsView') : t('saveView')}
       </Button>
       {current?.canEdit && (
@@ -70,41 +95,23 @@ export function SavedViewBar(p: SavedViewBarProps): ReactNode {
           <Button danger>{t('deleteView')}</Button>
         </Popconfirm>
       )}
-      <Modal
-        open={open}
-        title={t('saveView')}
-        okButtonProps={{ loading: busy }}
-        onCancel={() => setOpen(false)}
-        onOk={async () => {
-          let values: { name: string; shared: boolean };
-          try {
-            values = await form.validateFields();
-          } catch {
-            return; // the form shows what is missing
-          }
-          await run(async () => {
-            await p.onSaveAs({ name: values.name.trim(), shared: values.shared === true });
-            setOpen(false);
-            form.resetFields();
-          });
-        }}
-        destroyOnHidden
-      >
-        <Form form={form} layout="vertical" initialValues={{ name: '', shared: false }}>
-          <Form.Item
-            name="name"
-            label={t('viewName')}
-            rules={[{ required: true, whitespace: true, message: t('viewNameRequired') }]}
-          >
-            <Input maxLength={100} autoFocus />
-          </Form.Item>
-          {p.canShare && (
-            <Form.Item name="shared" valuePropName="checked">
-              <Checkbox>{t('shareView')}</Checkbox>
-            </Form.Item>
-          )}
-        </Form>
-      </Modal>
+      {/* Mounted once loaded, then kept mounted so the dialog animates open and closed. */}
+      {dialog === 'ready' && (
+        <Suspense fallback={null}>
+          <SaveViewDialog
+            open={open}
+            busy={busy}
+            canShare={p.canShare}
+            onClose={() => setOpen(false)}
+            onSave={(input) =>
+              run(async () => {
+                await p.onSaveAs(input);
+                setOpen(false);
+              })
+            }
+          />
+        </Suspense>
+      )}
     </Space>
   );
 }

@@ -56,5 +56,11 @@ describe('formatValue', () => {
   it('formats date-times in the given time zone', () => {
     expect(formatDateTime('2026-11-23T02:05:00Z', 'Asia/Shanghai')).toBe('2026-11-23 10:05');
     expect(formatDateTime('2026-11-23T02:05:00Z', 'UTC')).toBe('2026-11-23 02:05');
+    // Seconds apart in one minute, the same text; a zone 45 minutes off the hour keeps its own.
+    expect(formatDateTime('2026-11-23T02:05:10.123Z', 'Asia/Kathmandu')).toBe('2026-11-23 07:50');
+    expect(formatDateTime('2026-11-23T02:05:59.999Z', 'Asia/Kathmandu')).toBe('2026-11-23 07:50');
+    expect(formatDateTime('2026-11-23T02:06:00Z', 'Asia/Kathmandu')).toBe('2026-11-23 07:51');
+    expect(formatDateTime('2026-11-23T02:05:30Z', 'Asia/Shanghai')).toBe('2026-11-23 10:05');
+    expect(formatDateTime('not a date', 'UTC')).toBe('not a date');
   });
 });

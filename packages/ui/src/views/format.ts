@@ -61,10 +61,19 @@ export function formatNumber(n: number, precision?: number): string {
   return f.format(n);
 }
 
+// What a date-time shows depends on its minute alone (time zones are whole minutes apart): the texts of the
+// minutes seen last are kept, so the records of one import or one day cost one formatting, not one each.
+const minuteTexts = new Map<string, string>();
+const MINUTE_TEXTS_MAX = 2000;
+
 /** `2026-11-23T02:05:00Z` → `2026-11-23 10:05` in the time zone. */
 export function formatDateTime(iso: string, timeZone?: string): string {
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
+  const ms = d.getTime();
+  if (Number.isNaN(ms)) return iso;
+  const key = `${timeZone ?? ''}|${Math.floor(ms / 60_000)}`;
+  const known = minuteTexts.get(key);
+  if (known !== undefined) return known;
   let f = dateTimeFormats.get(timeZone ?? '');
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
@@ -80,7 +89,10 @@ export function formatDateTime(iso: string, timeZone?: string): string {
   }
   const parts = f.formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  const text = `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  if (minuteTexts.size >= MINUTE_TEXTS_MAX) minuteTexts.clear();
+  minuteTexts.set(key, text);
+  return text;
 }
 
 function optionLabel(field: FieldDefinition, value: unknown, locale: Locale): string {

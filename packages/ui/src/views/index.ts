@@ -5,6 +5,7 @@ export {
   defaultColumns,
   moveColumn,
 } from './ColumnChooser.js';
+export { DeferredSelect } from './deferred-select.js';
 export {
   FilterBuilder,
   type FilterBuilderProps,

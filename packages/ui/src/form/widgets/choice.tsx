@@ -1,7 +1,8 @@
-import { DownOutlined } from '@ant-design/icons';
+import { DownOutlined, LoadingOutlined } from '@ant-design/icons';
 import type { Locale } from '@formwork/metadata';
-import { Checkbox, Select, Switch, Tag } from 'antd';
-import { type KeyboardEvent, type ReactNode, useState } from 'react';
+import { Checkbox, Switch, Tag } from 'antd';
+import { type KeyboardEvent, type ReactNode, type RefObject, useEffect, useRef } from 'react';
+import { type SelectComponent, useWakeSelect, type Wake } from '../../views/deferred-select.js';
 import type { WidgetProps } from '../types.js';
 import { emptyToUndefined, fwContext, isLocked } from './common.js';
 
@@ -29,15 +30,24 @@ function selectOptions(props: WidgetProps, locale: Locale) {
   }));
 }
 
-type Wake = 'hover' | 'focus' | 'open';
-
 /**
  * A closed select drawn with plain elements, looking like antd's (sizes and colours from the theme, set as CSS
  * variables on the form — see `formThemeVars`). antd's Select costs several times a text input to mount, and a
  * form of many fields has many selects nobody opens; each becomes a real Select when the pointer reaches it,
- * when it gets the focus or is pressed — before the user can tell.
+ * when it gets the focus or is pressed. antd's Select is a chunk of its own (deferred-select.tsx) that the form
+ * fetches as the user starts filling it in; should a select be reached before it is there, the box shows a
+ * spinner (`aria-busy`) and takes no typing until it is — a press still opens the select then.
  */
-function LiteSelect(props: { widget: WidgetProps; shown: ReactNode; onWake(how: Wake): void }): ReactNode {
+export function LiteSelect(props: {
+  widget: WidgetProps;
+  shown: ReactNode;
+  placeholder?: string;
+  /** Without the arrow (a tags box, whose Select has none); the spinner still shows while loading. */
+  noArrow?: boolean;
+  onWake(how: Wake): void;
+  busy: boolean;
+  boxRef: RefObject<HTMLDivElement | null>;
+}): ReactNode {
   const { widget: w } = props;
   const locked = isLocked(w);
   const wake = (how: Wake) => {
@@ -45,6 +55,7 @@ function LiteSelect(props: { widget: WidgetProps; shown: ReactNode; onWake(how: 
   };
   return (
     <div
+      ref={props.boxRef}
       id={w.id}
       role="combobox"
       aria-expanded={false}
@@ -52,8 +63,9 @@ function LiteSelect(props: { widget: WidgetProps; shown: ReactNode; onWake(how: 
       aria-label={w.label}
       aria-required={w.required || undefined}
       aria-disabled={locked || undefined}
+      aria-busy={props.busy || undefined}
       tabIndex={locked ? -1 : 0}
-      className={`fw-lite-select${locked ? ' fw-lite-select-disabled' : ''}`}
+      className={`fw-lite-select${locked ? ' fw-lite-select-disabled' : ''}${props.busy ? ' fw-lite-select-busy' : ''}`}
       onPointerEnter={() => wake('hover')}
       onFocus={() => wake('focus')}
       onMouseDown={(e) => {
@@ -67,16 +79,63 @@ function LiteSelect(props: { widget: WidgetProps; shown: ReactNode; onWake(how: 
         }
       }}
     >
-      <span className="fw-lite-select-value">{props.shown}</span>
-      <DownOutlined className="fw-lite-select-arrow" aria-hidden />
+      <span className="fw-lite-select-value">
+        {props.shown ??
+          (props.placeholder && !locked ? (
+            <span className="fw-lite-select-placeholder">{props.placeholder}</span>
+          ) : null)}
+      </span>
+      {props.busy ? (
+        <LoadingOutlined className="fw-lite-select-arrow" spin aria-hidden />
+      ) : props.noArrow ? null : (
+        <DownOutlined className="fw-lite-select-arrow" aria-hidden />
+      )}
     </div>
   );
 }
 
-/** Whether a select starts as `LiteSelect` (and how it woke up, once it has). */
-function useWake(): [Wake | null, (how: Wake) => void] {
-  const [wake, setWake] = useState<Wake | null>(null);
-  return [wake, (how) => setWake((w) => w ?? how)];
+interface SelectMount {
+  autoFocus: boolean;
+  defaultOpen: boolean;
+}
+
+/**
+ * A form select: `LiteSelect` until it is woken, then antd's Select as `render` draws it — focused unless only
+ * the pointer passed over it, opened if it was pressed.
+ */
+export function WakingSelect(props: {
+  widget: WidgetProps;
+  shown: ReactNode;
+  placeholder?: string;
+  noArrow?: boolean;
+  render(Select: SelectComponent, mount: SelectMount): ReactNode;
+  /** Called once the real Select has mounted, with how it mounted. */
+  onMount?(mount: SelectMount): void;
+}): ReactNode {
+  const box = useRef<HTMLDivElement>(null);
+  const { Select, wake, setWake, waiting } = useWakeSelect(box);
+  const mount: SelectMount | null =
+    Select && wake ? { autoFocus: wake !== 'hover', defaultOpen: wake === 'open' } : null;
+  const onMount = useRef(props.onMount);
+  onMount.current = props.onMount;
+  const mountedAs = useRef(mount);
+  mountedAs.current ??= mount;
+  const mounted = mount !== null;
+  useEffect(() => {
+    if (mounted && mountedAs.current) onMount.current?.(mountedAs.current);
+  }, [mounted]);
+  if (Select && mount) return props.render(Select, mount);
+  return (
+    <LiteSelect
+      widget={props.widget}
+      shown={props.shown}
+      {...(props.placeholder ? { placeholder: props.placeholder } : {})}
+      {...(props.noArrow ? { noArrow: true } : {})}
+      onWake={setWake}
+      busy={waiting}
+      boxRef={box}
+    />
+  );
 }
 
 /** The label of a chosen option as the select shows it (a coloured tag when the option has a colour). */
@@ -95,40 +154,36 @@ function chosen(options: ReturnType<typeof selectOptions>, value: string, key?: 
 export function SelectWidget(props: WidgetProps) {
   const { locale } = fwContext(props);
   const options = selectOptions(props, locale);
-  const [wake, setWake] = useWake();
   const value = typeof props.value === 'string' ? props.value : undefined;
-  if (!wake) {
-    return (
-      <LiteSelect
-        widget={props}
-        shown={value === undefined ? null : chosen(options, value)}
-        onWake={setWake}
-      />
-    );
-  }
   return (
-    <Select
-      id={props.id}
-      autoFocus={wake !== 'hover'}
-      defaultOpen={wake === 'open'}
-      className="fw-select"
-      style={{ width: '100%' }}
-      value={value}
-      options={options}
-      allowClear={!props.required}
-      showSearch={options.length > 8 ? { optionFilterProp: 'label' } : false}
-      disabled={props.disabled || props.readonly}
-      aria-required={props.required || undefined}
-      optionRender={(o) => (
-        <span>
-          <ColorDot color={(o.data as { color?: string }).color} />
-          {o.label}
-        </span>
+    <WakingSelect
+      widget={props}
+      shown={value === undefined ? null : chosen(options, value)}
+      render={(Select, mount) => (
+        <Select
+          id={props.id}
+          autoFocus={mount.autoFocus}
+          defaultOpen={mount.defaultOpen}
+          className="fw-select"
+          style={{ width: '100%' }}
+          value={value}
+          options={options}
+          allowClear={!props.required}
+          showSearch={options.length > 8 ? { optionFilterProp: 'label' } : false}
+          disabled={props.disabled || props.readonly}
+          aria-required={props.required || undefined}
+          optionRender={(o) => (
+            <span>
+              <ColorDot color={(o.data as { color?: string }).color} />
+              {o.label}
+            </span>
+          )}
+          labelRender={(o) => chosen(options, String(o.value))}
+          onChange={(v) => props.onChange(emptyToUndefined(v))}
+          onBlur={() => props.onBlur(props.id, props.value)}
+          onFocus={() => props.onFocus(props.id, props.value)}
+        />
       )}
-      labelRender={(o) => chosen(options, String(o.value))}
-      onChange={(v) => props.onChange(emptyToUndefined(v))}
-      onBlur={() => props.onBlur(props.id, props.value)}
-      onFocus={() => props.onFocus(props.id, props.value)}
     />
   );
 }
@@ -137,45 +192,46 @@ export function SelectWidget(props: WidgetProps) {
 export function MultiSelectWidget(props: WidgetProps) {
   const { locale } = fwContext(props);
   const options = selectOptions(props, locale);
-  const [wake, setWake] = useWake();
-  if (!wake) {
-    const values = Array.isArray(props.value) ? (props.value as string[]) : [];
-    return (
-      <LiteSelect
-        widget={props}
-        shown={values.length === 0 ? null : values.map((v) => chosen(options, v, v))}
-        onWake={setWake}
-      />
-    );
-  }
+  const values = Array.isArray(props.value) ? (props.value as string[]) : [];
   return (
-    <Select
-      id={props.id}
-      autoFocus={wake !== 'hover'}
-      defaultOpen={wake === 'open'}
-      mode="multiple"
-      className="fw-select"
-      style={{ width: '100%' }}
-      value={Array.isArray(props.value) ? (props.value as string[]) : []}
-      options={options}
-      showSearch={{ optionFilterProp: 'label' }}
-      disabled={props.disabled || props.readonly}
-      aria-required={props.required || undefined}
-      optionRender={(o) => (
-        <span>
-          <ColorDot color={(o.data as { color?: string }).color} />
-          {o.label}
-        </span>
+    <WakingSelect
+      widget={props}
+      shown={values.length === 0 ? null : values.map((v) => chosen(options, v, v))}
+      render={(Select, mount) => (
+        <Select
+          id={props.id}
+          autoFocus={mount.autoFocus}
+          defaultOpen={mount.defaultOpen}
+          mode="multiple"
+          className="fw-select"
+          style={{ width: '100%' }}
+          value={values}
+          options={options}
+          showSearch={{ optionFilterProp: 'label' }}
+          disabled={props.disabled || props.readonly}
+          aria-required={props.required || undefined}
+          optionRender={(o) => (
+            <span>
+              <ColorDot color={(o.data as { color?: string }).color} />
+              {o.label}
+            </span>
+          )}
+          tagRender={(p) => {
+            const opt = options.find((x) => x.value === p.value);
+            return (
+              <Tag
+                color={opt?.color}
+                closable={p.closable}
+                onClose={p.onClose}
+                style={{ marginInlineEnd: 4 }}
+              >
+                {opt?.label ?? String(p.value)}
+              </Tag>
+            );
+          }}
+          onChange={(v) => props.onChange(emptyToUndefined(v))}
+        />
       )}
-      tagRender={(p) => {
-        const opt = options.find((x) => x.value === p.value);
-        return (
-          <Tag color={opt?.color} closable={p.closable} onClose={p.onClose} style={{ marginInlineEnd: 4 }}>
-            {opt?.label ?? String(p.value)}
-          </Tag>
-        );
-      }}
-      onChange={(v) => props.onChange(emptyToUndefined(v))}
     />
   );
 }
@@ -215,21 +271,30 @@ export function TagsWidget(props: WidgetProps) {
   const { t } = fwContext(props);
   const value = Array.isArray(props.value) ? (props.value as string[]) : [];
   return (
-    <Select
-      id={props.id}
-      mode="tags"
-      className="fw-select"
-      style={{ width: '100%' }}
-      value={value}
+    <WakingSelect
+      widget={props}
+      shown={value.length === 0 ? null : value.map((v) => <Tag key={v}>{v}</Tag>)}
       placeholder={t('widget.addTag')}
-      tokenSeparators={[',', '，']}
-      open={false}
-      suffixIcon={null}
-      disabled={props.disabled || props.readonly}
-      onChange={(v: string[]) => {
-        const out = [...new Set(v.map((x) => x.trim()))].filter((x) => x !== '' && x.length <= 50);
-        props.onChange(emptyToUndefined(out));
-      }}
+      noArrow
+      render={(Select, mount) => (
+        <Select
+          id={props.id}
+          autoFocus={mount.autoFocus}
+          mode="tags"
+          className="fw-select"
+          style={{ width: '100%' }}
+          value={value}
+          placeholder={t('widget.addTag')}
+          tokenSeparators={[',', '，']}
+          open={false}
+          suffixIcon={null}
+          disabled={props.disabled || props.readonly}
+          onChange={(v: string[]) => {
+            const out = [...new Set(v.map((x) => x.trim()))].filter((x) => x !== '' && x.length <= 50);
+            props.onChange(emptyToUndefined(out));
+          }}
+        />
+      )}
     />
   );
 }

@@ -1,6 +1,7 @@
-import { Select, Spin } from 'antd';
+import { Spin, Tag } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import type { WidgetProps } from '../types.js';
+import { WakingSelect } from './choice.js';
 import { emptyToUndefined, fwContext } from './common.js';
 
 export interface RemoteOption {
@@ -76,33 +77,53 @@ export function RemoteSelect({ widget: props, multiple, search, resolve }: Remot
   for (const id of values)
     if (!merged.some((o) => o.value === id)) merged.push({ value: id, label: names.get(id) ?? id });
 
+  const labelOf = (id: string) => names.get(id) ?? id;
   return (
-    <Select
-      id={props.id}
-      className="fw-select"
-      style={{ width: '100%' }}
-      mode={multiple ? 'multiple' : undefined}
-      value={multiple ? values : values[0]}
-      options={merged.map((o) => ({ value: o.value, label: o.label }))}
-      showSearch={{
-        filterOption: false,
-        onSearch: (q: string) => {
-          clearTimeout(timer.current);
-          timer.current = setTimeout(() => run(q), 250);
-        },
-      }}
+    <WakingSelect
+      widget={props}
+      shown={
+        values.length === 0
+          ? null
+          : multiple
+            ? values.map((id) => <Tag key={id}>{labelOf(id)}</Tag>)
+            : labelOf(values[0] as string)
+      }
       placeholder={t('widget.search')}
-      allowClear
-      loading={loading}
-      disabled={props.disabled || props.readonly}
-      aria-required={props.required || undefined}
-      notFoundContent={loading ? <Spin size="small" /> : t('widget.noMatch')}
-      onOpenChange={(open) => {
-        if (open && options.length === 0) run('');
+      // A select that mounts open (it was pressed) lists the first results at once, as opening it does.
+      onMount={(mount) => {
+        if (mount.defaultOpen && options.length === 0) run('');
       }}
-      onChange={(v: string | string[] | undefined) => props.onChange(emptyToUndefined(v ?? undefined))}
-      onBlur={() => props.onBlur(props.id, props.value)}
-      onFocus={() => props.onFocus(props.id, props.value)}
+      render={(Select, mount) => (
+        <Select
+          id={props.id}
+          autoFocus={mount.autoFocus}
+          defaultOpen={mount.defaultOpen}
+          className="fw-select"
+          style={{ width: '100%' }}
+          mode={multiple ? 'multiple' : undefined}
+          value={multiple ? values : values[0]}
+          options={merged.map((o) => ({ value: o.value, label: o.label }))}
+          showSearch={{
+            filterOption: false,
+            onSearch: (q: string) => {
+              clearTimeout(timer.current);
+              timer.current = setTimeout(() => run(q), 250);
+            },
+          }}
+          placeholder={t('widget.search')}
+          allowClear
+          loading={loading}
+          disabled={props.disabled || props.readonly}
+          aria-required={props.required || undefined}
+          notFoundContent={loading ? <Spin size="small" /> : t('widget.noMatch')}
+          onOpenChange={(open) => {
+            if (open && options.length === 0) run('');
+          }}
+          onChange={(v: string | string[] | undefined) => props.onChange(emptyToUndefined(v ?? undefined))}
+          onBlur={() => props.onBlur(props.id, props.value)}
+          onFocus={() => props.onFocus(props.id, props.value)}
+        />
+      )}
     />
   );
 }

@@ -4,9 +4,7 @@ import {
   getFieldType,
   type Issue,
   type JsonSchema,
-  linkageValues,
   localize,
-  rowDefaults,
 } from '@formwork/metadata';
 import { Button } from 'antd';
 import { useRef } from 'react';
@@ -62,7 +60,7 @@ export function SubformWidget(props: WidgetProps) {
 
   const add = () => {
     const tz = services.timeZone ?? browserTimeZone();
-    const defaults = rowDefaults(
+    const defaults = runtime.logic.rowDefaults(
       field,
       { now: services.now(), timeZone: tz, user: services.currentUser },
       runtime.data,
@@ -98,7 +96,7 @@ export function SubformWidget(props: WidgetProps) {
           const latest = rowsRef.current;
           const k = rowId === undefined ? index : latest.findIndex((r) => r._id === rowId);
           if (k < 0 || latest[k]?.[child.key] !== v) return;
-          const fills = linkageValues(child, record);
+          const fills = runtime.logic.linkageValues(child, record);
           emit(latest.map((r, j) => (j === k ? { ...r, ...fills } : r)));
         });
     }
