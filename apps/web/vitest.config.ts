@@ -16,6 +16,10 @@ projects.push({
     environment: 'node',
     testTimeout: 240_000,
     hookTimeout: 300_000,
+    // One browser scenario at a time, and UI polls that wait as long as Playwright's own waits: the full
+    // suite runs these beside every other package's tests on two cores, where a list can take seconds.
+    fileParallelism: false,
+    expect: { poll: { timeout: 15_000 } },
   },
 });
 export default defineConfig({ ...base, test: { ...base.test, projects } });

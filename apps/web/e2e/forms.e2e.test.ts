@@ -241,7 +241,15 @@ describe('forms end to end', () => {
     await search(phone, '字段', '预算');
     await expect.poll(async () => drawer.getByTestId('filter-condition').textContent()).toContain('预算');
     await pick(phone, '条件', '大于');
-    await drawer.getByLabel('值', { exact: true }).fill('10000');
+    // The value box follows the operator just picked; on a loaded machine it may be redrawn after the
+    // fill, so fill until it holds the value.
+    const value = drawer.getByLabel('值', { exact: true });
+    await expect
+      .poll(async () => {
+        if ((await value.inputValue()) !== '10000') await value.fill('10000');
+        return value.inputValue();
+      })
+      .toBe('10000');
     await phone.getByTestId('filter-done').click();
     await expect.poll(async () => phone.getByTestId('record-row').count()).toBe(2);
     await search(phone, '排序', '预算 ↓');

@@ -1,32 +1,64 @@
 import type { User } from '@formwork/client';
 import type { Locale } from '@formwork/metadata';
-import { App as AntApp, ConfigProvider, Grid, Spin } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
+import { ConfigProvider, Grid, Spin } from 'antd';
+import type { Locale as AntLocale } from 'antd/es/locale';
+import enUS from 'antd/es/locale/en_US';
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import { ApiError, createApi, dropLegacySession, type Me, maybeSignedIn, type Session } from './api.js';
+import { LazyApp } from './components/LazyApp.js';
 import { AppContext, type AppState, type EntityInfo, useApp } from './context.js';
-import { createAppI18n, initialLocale, saveLocale } from './i18n.js';
+import { createAppI18n, initialLocale, saveLocale, withFlowStrings } from './i18n.js';
 import { flowRoute } from './pages/flows/routes.js';
-import { AcceptInvitationPage, LoginPage } from './pages/LoginPage.js';
+import { LoginPage } from './pages/LoginPage.js';
 import { Shell } from './pages/Shell.js';
 import { matchPath, navigate, useLocation } from './router.js';
 
 // The designer and the admin screens are separate chunks: staff who only fill forms never download them.
 const DesignerPage = lazy(() => import('./pages/DesignerPage.js'));
 const AdminPage = lazy(() => import('./pages/admin/AdminPage.js'));
+// An invited member's password page: its own chunk, so antd's Form is not part of the login page.
+const AcceptInvitationPage = lazy(() => import('./pages/InvitePage.js'));
 // So are the workspace's pages: the login page loads none of them, and a record's page (tabs, history) is not
 // part of what a list or a new record needs.
 const HomePage = lazy(() => import('./pages/HomePage.js').then((m) => ({ default: m.HomePage })));
 const RecordsPage = lazy(() => import('./pages/RecordsPage.js').then((m) => ({ default: m.RecordsPage })));
-const RecordPage = lazy(() => import('./pages/RecordPage.js').then((m) => ({ default: m.RecordPage })));
+// The record page shows the record's workflow (RecordFlowSection): it waits for the workflow strings too.
+const RecordPage = lazy(
+  withFlowStrings(() => import('./pages/RecordPage.js').then((m) => ({ default: m.RecordPage }))),
+);
+// antd's own texts: the English ones are part of antd's core; the Chinese ones are a small chunk fetched when
+// the language is Chinese (at start the app waits for them rather than flash English texts).
+let zhCN: AntLocale | undefined;
+const loadZhCN = async (): Promise<AntLocale> => {
+  zhCN ??= (await import('antd/es/locale/zh_CN')).default;
+  return zhCN;
+};
+
+/** antd's locale for the language; null while the Chinese texts are on their way. */
+function useAntdLocale(locale: Locale): AntLocale | null {
+  const [, setLoaded] = useState(0);
+  useEffect(() => {
+    if (locale !== 'zh-CN' || zhCN) return;
+    // Should the chunk fail to load, antd's texts stay English rather than the page staying blank.
+    void loadZhCN()
+      .catch(() => {
+        zhCN = enUS;
+      })
+      .then(() => setLoaded((n) => n + 1));
+  }, [locale]);
+  return locale === 'zh-CN' ? (zhCN ?? null) : enUS;
+}
 const ADMIN_PATHS = ['/admin/people', '/admin/roles', '/admin/roles/:id', '/admin/audit'];
 
 /** Providers: language (i18next + antd locale), theme, and the session. */
 export function Root(): ReactNode {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
   const [i18n] = useState(() => createAppI18n(locale)); // one instance; the language changes in place
+  const antdLocale = useAntdLocale(locale);
+  // The last antd locale shown: switching to Chinese keeps the page (with antd's English texts for a moment).
+  const [shownLocale, setShownLocale] = useState<AntLocale | null>(antdLocale);
+  if (antdLocale && antdLocale !== shownLocale) setShownLocale(antdLocale);
   const setLocale = useCallback(
     (l: Locale) => {
       saveLocale(l);
@@ -39,16 +71,17 @@ export function Root(): ReactNode {
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
+  if (!shownLocale) return null;
   return (
     <I18nextProvider i18n={i18n}>
       <ConfigProvider
-        locale={locale === 'zh-CN' ? zhCN : enUS}
+        locale={antdLocale ?? shownLocale}
         theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}
         componentSize="large"
       >
-        <AntApp>
+        <LazyApp>
           <Authenticated locale={locale} setLocale={setLocale} />
-        </AntApp>
+        </LazyApp>
       </ConfigProvider>
     </I18nextProvider>
   );
@@ -82,7 +115,11 @@ function Authenticated(props: { locale: Locale; setLocale(l: Locale): void }): R
     };
   }, [checking, locale]);
   if (path.startsWith('/invite')) {
-    return <AcceptInvitationPage locale={props.locale} setLocale={props.setLocale} />;
+    return (
+      <Suspense fallback={<Spin size="large" style={{ display: 'block', margin: '64px auto' }} />}>
+        <AcceptInvitationPage locale={props.locale} setLocale={props.setLocale} />
+      </Suspense>
+    );
   }
   if (auth.state === 'checking') {
     return (

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { dropLegacySession, readCookie, recordTitle, withCsrf } from './api.js';
-import { browserLocale, createAppI18n } from './i18n.js';
+import { browserLocale, createAppI18n, withFlowStrings } from './i18n.js';
 import { sortFromString, sortToString } from './pages/RecordsPage.js';
 import { matchPath, navigate, queryParam } from './router.js';
 
@@ -47,6 +47,19 @@ describe('language', () => {
       const en = keys(i18n.getResourceBundle('en', ns)).sort();
       expect(en).toEqual(zh);
     }
+  });
+
+  it('starts with the menu’s workflow strings and adds the screens’ ones when a workflow page loads', async () => {
+    const i18n = createAppI18n('en');
+    expect(i18n.t('nav.tasks', { ns: 'flows' })).toBe('My tasks');
+    expect(i18n.exists('tasks.title', { ns: 'flows' })).toBe(false);
+    const page = { default: 'the page' };
+    await expect(withFlowStrings(async () => page)()).resolves.toBe(page);
+    expect(i18n.t('tasks.title', { ns: 'flows' })).toBe('My tasks');
+    expect(i18n.t('nav.tasks', { ns: 'flows' })).toBe('My tasks');
+    // An instance made later (a new session) has them at once.
+    const later = createAppI18n('zh-CN');
+    expect(later.t('tasks.title', { ns: 'flows' })).toBe('我的任务');
   });
 });
 

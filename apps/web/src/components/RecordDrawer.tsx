@@ -1,12 +1,13 @@
 import type { FieldError, RecordData } from '@formwork/client';
 import { type EntityDefinition, type Issue, localize } from '@formwork/metadata';
 import { formatDateTime } from '@formwork/ui/views';
-import { Alert, App, Button, Drawer, Spin } from 'antd';
+import { Alert, Button, Drawer, Spin } from 'antd';
 import { lazy, type ReactNode, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.js';
 import { useApp } from '../context.js';
 import { formServices } from '../services.js';
+import { useAppApi } from './LazyApp.js';
 
 // The form renderer and its widgets are their own chunk. A page that leads to a form (the record list) preloads
 // it while the browser is idle, so opening the form renders at once instead of first fetching and compiling it.
@@ -28,10 +29,13 @@ function loadForm(): Promise<FormModule> {
 }
 const LazyFormRenderer = lazy(() => loadForm().then((m) => ({ default: m.FormRenderer })));
 
-/** Fetch the form's chunk and prepare it now (idle time on a page with a "new" or "open" action). */
-export function preloadForm(locale: 'zh-CN' | 'en'): void {
+/**
+ * Fetch the form's chunk and prepare it now (idle time on a page with a "new" or "open" action), with the
+ * formula engine when the entity's form evaluates formulas, rules, defaults or linkage.
+ */
+export function preloadForm(locale: 'zh-CN' | 'en', entity?: EntityDefinition): void {
   loadForm().then(
-    (m) => m.prepareForm(locale),
+    (m) => m.prepareForm(locale, entity),
     () => undefined,
   );
 }
@@ -103,7 +107,7 @@ export function RecordDrawer(props: {
 }): ReactNode {
   const app = useApp();
   const { t } = useTranslation('web');
-  const { message } = App.useApp();
+  const { message } = useAppApi();
   const [issues, setIssues] = useState<Issue[]>([]);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [record, setRecord] = useState<RecordData | null>(props.record ?? null);

@@ -1,24 +1,83 @@
 import type { Locale } from '@formwork/metadata';
-import { Alert, Button, Card, Form, Input, Select, Typography } from 'antd';
-import { type ReactNode, useMemo, useState } from 'react';
+import { Alert, Button, ConfigProvider, Input, theme } from 'antd';
+import { type CSSProperties, type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, createApi, type Session } from '../api.js';
-import { navigate, queryParam, useLocation } from '../router.js';
+import { LanguageSwitch } from '../components/LanguageSwitch.js';
+import { PageTitle } from '../components/PageTitle.js';
 
-export function LanguageSwitch(props: { locale: Locale; setLocale(l: Locale): void }): ReactNode {
-  const { t } = useTranslation('web');
+/**
+ * The white box of the login and invitation pages — antd `Card`'s look (radius, hairline border, padding)
+ * without `Card`, which would bring antd's Tabs and Skeleton into the first page a user downloads.
+ */
+export function AuthCard(props: { maxWidth: number; children: ReactNode }): ReactNode {
+  const { token } = theme.useToken();
   return (
-    <Select
-      aria-label={t('language')}
-      data-testid="language"
-      value={props.locale}
-      style={{ width: 112 }}
-      onChange={props.setLocale}
-      options={[
-        { value: 'zh-CN', label: '中文' },
-        { value: 'en', label: 'English' },
-      ]}
-    />
+    <div
+      style={{
+        width: '100%',
+        maxWidth: props.maxWidth,
+        background: token.colorBgContainer,
+        border: `${token.lineWidth}px solid ${token.colorBorderSecondary}`,
+        borderRadius: token.borderRadiusLG,
+        padding: token.paddingLG,
+        boxSizing: 'border-box',
+      }}
+    >
+      {props.children}
+    </div>
+  );
+}
+
+/**
+ * One labelled field of the login form, laid out like a vertical antd `Form.Item` (label above, the message
+ * under the input in the error colour). The login page validates two required fields, so it does without
+ * antd's `Form` (and its validation library) — the first page stays small.
+ */
+function LoginField(props: {
+  id: string;
+  label: string;
+  error: string | null;
+  children: ReactNode;
+}): ReactNode {
+  const { token } = theme.useToken();
+  const { componentSize } = ConfigProvider.useConfig();
+  // A vertical antd form's label: as tall as a control of the form's size, 8 px above the control.
+  const labelHeight =
+    componentSize === 'large'
+      ? token.controlHeightLG
+      : componentSize === 'small'
+        ? token.controlHeightSM
+        : token.controlHeight;
+  const label: CSSProperties = {
+    display: 'block',
+    paddingBottom: token.paddingXS,
+    color: token.colorText,
+    fontSize: token.fontSize,
+    lineHeight: `${labelHeight}px`,
+  };
+  return (
+    // Like antd's form item, the message takes the place of the space under the field: nothing moves.
+    <div style={{ marginBottom: props.error ? 0 : token.marginLG }}>
+      <label htmlFor={props.id} style={label}>
+        {props.label}
+      </label>
+      {props.children}
+      {props.error && (
+        <div
+          id={`${props.id}-error`}
+          role="alert"
+          style={{
+            minHeight: token.marginLG,
+            color: token.colorError,
+            fontSize: token.fontSize,
+            lineHeight: token.lineHeight,
+          }}
+        >
+          {props.error}
+        </div>
+      )}
+    </div>
   );
 }
 
@@ -31,11 +90,19 @@ export function LoginPage(props: {
   const api = useMemo(() => createApi({ locale: props.locale }), [props.locale]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (values: { email: string; password: string }) => {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  // Which required field is empty: shown once the user submitted or left the field, like antd's Form.
+  const [touched, setTouched] = useState({ email: false, password: false });
+  const emailError = touched.email && !email.trim() ? t('login.emailRequired') : null;
+  const passwordError = touched.password && !password ? t('login.passwordRequired') : null;
+  const submit = async () => {
+    setTouched({ email: true, password: true });
+    if (!email.trim() || !password) return;
     setBusy(true);
     setError(null);
     try {
-      props.onLogin(await api.auth.login(values.email.trim(), values.password));
+      props.onLogin(await api.auth.login(email.trim(), password));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : t('errors.network'));
     } finally {
@@ -46,13 +113,11 @@ export function LoginPage(props: {
     <div
       style={{ minHeight: '100%', display: 'grid', placeItems: 'center', background: '#f5f7fa', padding: 16 }}
     >
-      <Card style={{ width: '100%', maxWidth: 400 }}>
+      <AuthCard maxWidth={400}>
         <div
           style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 16 }}
         >
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t('login.title')}
-          </Typography.Title>
+          <PageTitle>{t('login.title')}</PageTitle>
           <LanguageSwitch locale={props.locale} setLocale={props.setLocale} />
         </div>
         {error && (
@@ -64,138 +129,44 @@ export function LoginPage(props: {
             style={{ marginBottom: 16 }}
           />
         )}
-        <Form layout="vertical" onFinish={submit} requiredMark={false}>
-          <Form.Item
-            name="email"
-            label={t('login.email')}
-            rules={[{ required: true, message: t('login.emailRequired') }]}
-          >
-            <Input type="email" autoComplete="username" inputMode="email" />
-          </Form.Item>
-          <Form.Item
-            name="password"
-            label={t('login.password')}
-            rules={[{ required: true, message: t('login.passwordRequired') }]}
-          >
-            <Input.Password autoComplete="current-password" />
-          </Form.Item>
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
+          <LoginField id="login-email" label={t('login.email')} error={emailError}>
+            <Input
+              id="login-email"
+              type="email"
+              autoComplete="username"
+              inputMode="email"
+              value={email}
+              status={emailError ? 'error' : undefined}
+              aria-invalid={emailError ? true : undefined}
+              aria-describedby={emailError ? 'login-email-error' : undefined}
+              onChange={(e) => setEmail(e.target.value)}
+              onBlur={() => setTouched((s) => ({ ...s, email: true }))}
+            />
+          </LoginField>
+          <LoginField id="login-password" label={t('login.password')} error={passwordError}>
+            <Input.Password
+              id="login-password"
+              autoComplete="current-password"
+              value={password}
+              status={passwordError ? 'error' : undefined}
+              aria-invalid={passwordError ? true : undefined}
+              aria-describedby={passwordError ? 'login-password-error' : undefined}
+              onChange={(e) => setPassword(e.target.value)}
+              onBlur={() => setTouched((s) => ({ ...s, password: true }))}
+            />
+          </LoginField>
           <Button type="primary" htmlType="submit" block loading={busy}>
             {t('login.submit')}
           </Button>
-        </Form>
-      </Card>
-    </div>
-  );
-}
-
-/**
- * `/invite?token=…` — the link an administrator hands to an invited member: set a password (the server's
- * policy applies; its messages show under the field), then sign in.
- */
-export function AcceptInvitationPage(props: { locale: Locale; setLocale(l: Locale): void }): ReactNode {
-  const { t } = useTranslation('web');
-  const path = useLocation();
-  const token = queryParam(path, 'token') ?? '';
-  const api = useMemo(() => createApi({ locale: props.locale }), [props.locale]);
-  const [form] = Form.useForm<{ name?: string; password: string; confirm: string }>();
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (values: { name?: string; password: string }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const user = await api.auth.acceptInvitation({
-        token,
-        password: values.password,
-        ...(values.name?.trim() ? { name: values.name.trim() } : {}),
-      });
-      setDone(user.email);
-    } catch (e) {
-      if (e instanceof ApiError) {
-        const pw = e.fields.filter((f) => f.field === 'password');
-        if (pw.length) form.setFields([{ name: 'password', errors: pw.map((f) => f.message) }]);
-        else setError(e.fields[0]?.message ?? e.message);
-      } else setError(t('errors.network'));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div
-      style={{ minHeight: '100%', display: 'grid', placeItems: 'center', background: '#f5f7fa', padding: 16 }}
-      data-testid="accept-invitation"
-    >
-      <Card style={{ width: '100%', maxWidth: 420 }}>
-        <div
-          style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 16 }}
-        >
-          <Typography.Title level={3} style={{ margin: 0 }}>
-            {t('invite.title')}
-          </Typography.Title>
-          <LanguageSwitch locale={props.locale} setLocale={props.setLocale} />
-        </div>
-        {done ? (
-          <>
-            <Alert
-              type="success"
-              showIcon
-              title={t('invite.done', { email: done })}
-              style={{ marginBottom: 16 }}
-            />
-            <Button type="primary" block onClick={() => navigate('/login', { replace: true })}>
-              {t('invite.toLogin')}
-            </Button>
-          </>
-        ) : !token ? (
-          <Alert type="error" showIcon title={t('invite.noToken')} />
-        ) : (
-          <>
-            <Typography.Paragraph type="secondary">{t('invite.hint')}</Typography.Paragraph>
-            {error && (
-              <Alert
-                type="error"
-                showIcon
-                title={error}
-                style={{ marginBottom: 16 }}
-                data-testid="invite-error"
-              />
-            )}
-            <Form form={form} layout="vertical" onFinish={submit} requiredMark={false}>
-              <Form.Item name="name" label={t('invite.name')}>
-                <Input autoComplete="name" />
-              </Form.Item>
-              <Form.Item
-                name="password"
-                label={t('invite.password')}
-                extra={t('invite.policy')}
-                rules={[{ required: true, message: t('login.passwordRequired') }]}
-              >
-                <Input.Password autoComplete="new-password" />
-              </Form.Item>
-              <Form.Item
-                name="confirm"
-                label={t('invite.confirm')}
-                dependencies={['password']}
-                rules={[
-                  { required: true, message: t('invite.confirmRequired') },
-                  ({ getFieldValue }) => ({
-                    validator: (_, v) =>
-                      !v || v === getFieldValue('password')
-                        ? Promise.resolve()
-                        : Promise.reject(new Error(t('invite.mismatch'))),
-                  }),
-                ]}
-              >
-                <Input.Password autoComplete="new-password" />
-              </Form.Item>
-              <Button type="primary" htmlType="submit" block loading={busy}>
-                {t('invite.submit')}
-              </Button>
-            </Form>
-          </>
-        )}
-      </Card>
+        </form>
+      </AuthCard>
     </div>
   );
 }

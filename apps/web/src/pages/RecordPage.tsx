@@ -1,10 +1,11 @@
 import type { RecordData } from '@formwork/client';
 import { localize } from '@formwork/metadata';
 import { type HistoryItem, HistoryList } from '@formwork/ui/views';
-import { App, Button, type ButtonProps, Popconfirm, Result, Space, Spin, Tabs, Typography } from 'antd';
+import { Button, type ButtonProps, Popconfirm, Result, Space, Spin, Tabs, Typography } from 'antd';
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, recordTitle } from '../api.js';
+import { useAppApi } from '../components/LazyApp.js';
 import { RecordDrawer } from '../components/RecordDrawer.js';
 import { useApp } from '../context.js';
 import { navigate } from '../router.js';
@@ -17,7 +18,7 @@ const FormRenderer = lazy(() => import('@formwork/ui/form').then((m) => ({ defau
 export function RecordPage(props: { entityKey: string; id: string }): ReactNode {
   const app = useApp();
   const { t } = useTranslation('web');
-  const { message } = App.useApp();
+  const { message } = useAppApi();
   const entity = app.entities.find((e) => e.key === props.entityKey);
   const [record, setRecord] = useState<RecordData | null>(null);
   const [history, setHistory] = useState<HistoryItem[]>([]);

@@ -3,6 +3,7 @@ import { type FilterNode, isSortable, localize, resolveFilterField, type SortIte
 import {
   ColumnChooser,
   countConditions,
+  DeferredSelect,
   defaultColumns,
   type RecordRow,
   RecordTable,
@@ -11,23 +12,13 @@ import {
   toDraft,
   type ViewConfig,
 } from '@formwork/ui/views';
-import {
-  Alert,
-  App,
-  Button,
-  type ButtonProps,
-  Drawer,
-  Empty,
-  Input,
-  Popconfirm,
-  Select,
-  Space,
-  Spin,
-  Typography,
-} from 'antd';
+import { Alert, Button, type ButtonProps, Drawer, Input, Popconfirm, Space, Spin } from 'antd';
 import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.js';
+import { useAppApi } from '../components/LazyApp.js';
+import { LazyEmpty } from '../components/LazyEmpty.js';
+import { PageTitle } from '../components/PageTitle.js';
 import { preloadForm, RecordDrawer } from '../components/RecordDrawer.js';
 import { useApp } from '../context.js';
 import { navigate } from '../router.js';
@@ -77,7 +68,7 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
   const app = useApp();
   const { t } = useTranslation('web');
   const { t: tv } = useTranslation('views');
-  const { message } = App.useApp();
+  const { message } = useAppApi();
   const found = app.entities.find((e) => e.key === props.entityKey);
   // The list, its columns and its filters never offer a field the member's roles hide (the server
   // refuses filtering on one and never sends its values); the form applies field access itself.
@@ -112,7 +103,10 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
     if (!trash) app.api.views.list(key).then(setViews, () => setViews([]));
   }, [app.api, key, trash]);
   // From a list the next step is a record or a new one, and both show the form: fetch its code meanwhile.
-  useEffect(() => (trash ? undefined : whenIdle(() => preloadForm(app.locale))), [trash, app.locale]);
+  useEffect(
+    () => (trash ? undefined : whenIdle(() => preloadForm(app.locale, found))),
+    [trash, app.locale, found],
+  );
 
   const load = useCallback(
     async (after: string | null) => {
@@ -176,7 +170,7 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
     setSearch(cfg.q ?? '');
   };
 
-  if (!entity) return <Empty description={t('records.notFound')} style={{ marginTop: 64 }} />;
+  if (!entity) return <LazyEmpty description={t('records.notFound')} style={{ marginTop: 64 }} />;
   const label = localize(entity.label, app.locale, entity.key);
   const conditions = filter ? countConditions(entity, toDraft(filter)) : 0;
 
@@ -242,9 +236,7 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
   return (
     <div data-testid="records-page">
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          {trash ? `${label} · ${t('records.trash')}` : label}
-        </Typography.Title>
+        <PageTitle>{trash ? `${label} · ${t('records.trash')}` : label}</PageTitle>
         <Space wrap>
           {trash ? (
             <Button onClick={() => navigate(`/e/${key}`)}>{t('records.backToList')}</Button>
@@ -307,8 +299,8 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
           {conditions > 0 && <span className="fw-count">{conditions}</span>}
         </Button>
         {app.mobile && (
-          // Cards have no column headers: sort with a picker instead.
-          <Select
+          // Cards have no column headers: sort with a picker instead (on phones only: fetched when shown).
+          <DeferredSelect
             aria-label={tv('sort')}
             data-testid="sort-select"
             showSearch

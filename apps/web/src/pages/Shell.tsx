@@ -1,12 +1,13 @@
 import { LogoutOutlined } from '@ant-design/icons';
 import { localize } from '@formwork/metadata';
-import { Button, Drawer, Layout, Menu, Typography } from 'antd';
+import { Button, Drawer, theme } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { useApp } from '../context.js';
-import { matchPath, navigate, useLocation } from '../router.js';
+import { Link, matchPath, navigate, useLocation } from '../router.js';
 import { FlowGroupLabel, flowMenuItems, flowMenuKey, flowMenuPath, NotificationBell } from './flows/nav.js';
-import { LanguageSwitch } from './LoginPage.js';
+import { NavMenu } from './NavMenu.js';
 
 /** The workspace frame: header (language, user), navigation by entity (a drawer on phones). */
 export function Shell(props: { children: ReactNode }): ReactNode {
@@ -14,6 +15,7 @@ export function Shell(props: { children: ReactNode }): ReactNode {
   const { t } = useTranslation('web');
   const path = useLocation();
   const [open, setOpen] = useState(false);
+  const { token } = theme.useToken();
   const current =
     matchPath('/e/:entity', path)?.entity ??
     matchPath('/e/:entity/r/:id', path)?.entity ??
@@ -23,57 +25,68 @@ export function Shell(props: { children: ReactNode }): ReactNode {
   const adminKey = ['people', 'roles', 'audit'].find((k) => path.split('?')[0]?.startsWith(`/admin/${k}`));
   const flowKey = flowMenuKey(path);
   const flowItems = flowMenuItems(app.isAdmin, <FlowGroupLabel />);
+  // Where a menu entry leads.
+  const hrefOf = (key: string): string =>
+    flowMenuPath(key) ??
+    (key === 'home' ? '/' : key.startsWith('a:') ? `/admin/${key.slice(2)}` : `/e/${key.slice(2)}`);
+  const entry = (key: string, label: ReactNode) => ({ key, label, href: hrefOf(key) });
   const menu = (
-    <Menu
-      mode="inline"
-      selectedKeys={
-        flowKey
-          ? [flowKey]
-          : [current ? `e:${current}` : adminKey ? `a:${adminKey}` : path === '/' ? 'home' : '']
+    <NavMenu
+      aria-label={t('menu')}
+      selectedKey={
+        flowKey ?? (current ? `e:${current}` : adminKey ? `a:${adminKey}` : path === '/' ? 'home' : '')
       }
-      onClick={({ key }) => {
+      onSelect={(key) => {
         setOpen(false);
-        const flowPath = flowMenuPath(key);
-        if (flowPath) return navigate(flowPath);
-        navigate(
-          key === 'home' ? '/' : key.startsWith('a:') ? `/admin/${key.slice(2)}` : `/e/${key.slice(2)}`,
-        );
+        navigate(hrefOf(key));
       }}
       items={[
-        { key: 'home', label: t('home') },
-        flowItems.tasks,
+        entry('home', t('home')),
+        entry(flowItems.tasks.key, flowItems.tasks.label),
         {
           type: 'group',
+          key: 'g:entities',
           label: t('entities'),
           children: app.entities
             .filter((e) => app.can(e.key, 'read') || app.can(e.key, 'create'))
-            .map((e) => ({
-              key: `e:${e.key}`,
-              label: localize(e.label, app.locale, e.key),
-            })),
+            .map((e) => entry(`e:${e.key}`, localize(e.label, app.locale, e.key))),
         },
         ...(app.isAdmin
           ? [
               {
                 type: 'group' as const,
+                key: 'g:admin',
                 label: t('admin.section'),
                 children: [
-                  { key: 'a:people', label: <span data-testid="nav-admin-people">{t('admin.people')}</span> },
-                  { key: 'a:roles', label: <span data-testid="nav-admin-roles">{t('admin.roles')}</span> },
-                  { key: 'a:audit', label: <span data-testid="nav-admin-audit">{t('admin.audit')}</span> },
+                  entry('a:people', <span data-testid="nav-admin-people">{t('admin.people')}</span>),
+                  entry('a:roles', <span data-testid="nav-admin-roles">{t('admin.roles')}</span>),
+                  entry('a:audit', <span data-testid="nav-admin-audit">{t('admin.audit')}</span>),
                 ],
               },
             ]
           : []),
-        ...flowItems.admin,
+        ...flowItems.admin.map((g) => ({ ...g, children: g.children.map((c) => entry(c.key, c.label)) })),
       ]}
-      style={{ borderInlineEnd: 'none' }}
     />
   );
   return (
-    <Layout style={{ minHeight: '100%' }}>
-      <Layout.Header
+    // antd Layout's frame (grey page, 64 px white header, side bar, content) drawn with plain elements, so
+    // the shell brings no layout component of its own.
+    <div
+      style={{
+        display: 'flex',
+        flexDirection: 'column',
+        minHeight: '100%',
+        background: token.colorBgLayout,
+        color: token.colorText,
+      }}
+    >
+      <header
         style={{
+          boxSizing: 'border-box',
+          height: 64,
+          lineHeight: '64px',
+          flex: '0 0 auto',
           display: 'flex',
           alignItems: 'center',
           gap: 12,
@@ -90,9 +103,18 @@ export function Shell(props: { children: ReactNode }): ReactNode {
             ☰
           </Button>
         )}
-        <Typography.Link strong style={{ fontSize: 18, whiteSpace: 'nowrap' }} onClick={() => navigate('/')}>
+        <Link
+          to="/"
+          style={{
+            fontSize: 18,
+            fontWeight: token.fontWeightStrong,
+            whiteSpace: 'nowrap',
+            color: token.colorLink,
+            textDecoration: 'none',
+          }}
+        >
           {t('appName')}
-        </Typography.Link>
+        </Link>
         <div style={{ flex: 1 }} />
         <NotificationBell />
         <LanguageSwitch locale={app.locale} setLocale={app.setLocale} />
@@ -105,12 +127,22 @@ export function Shell(props: { children: ReactNode }): ReactNode {
         >
           {app.mobile ? null : t('logout')}
         </Button>
-      </Layout.Header>
-      <Layout>
+      </header>
+      <div
+        style={{ display: 'flex', flex: 'auto', flexDirection: app.mobile ? 'column' : 'row', minHeight: 0 }}
+      >
         {!app.mobile && (
-          <Layout.Sider width={220} theme="light" style={{ borderInlineEnd: '1px solid #f0f0f0' }}>
+          <aside
+            style={{
+              boxSizing: 'border-box',
+              flex: '0 0 220px',
+              width: 220,
+              background: token.colorBgContainer,
+              borderInlineEnd: '1px solid #f0f0f0',
+            }}
+          >
             {menu}
-          </Layout.Sider>
+          </aside>
         )}
         {app.mobile && (
           <Drawer
@@ -123,10 +155,10 @@ export function Shell(props: { children: ReactNode }): ReactNode {
             {menu}
           </Drawer>
         )}
-        <Layout.Content style={{ padding: app.mobile ? 8 : 24, minWidth: 0 }}>
+        <main style={{ flex: 'auto', minHeight: 0, padding: app.mobile ? 8 : 24, minWidth: 0 }}>
           {props.children}
-        </Layout.Content>
-      </Layout>
-    </Layout>
+        </main>
+      </div>
+    </div>
   );
 }

@@ -41,11 +41,8 @@ export function parseView(v: string | null | undefined): TaskView {
   return TASK_VIEWS.includes(v as TaskView) ? (v as TaskView) : 'todo';
 }
 
-/** The badge on "My tasks": nothing for 0, `99+` beyond 99. */
-export function badgeText(n: number): string {
-  if (!Number.isFinite(n) || n <= 0) return '';
-  return n > 99 ? '99+' : String(Math.floor(n));
-}
+// In a module of its own: the shell's menu needs only this, not the rest of the inbox helpers.
+export { badgeText } from './badge.js';
 
 export type TaskActionKind = 'approve' | 'reject' | 'submit' | 'transfer' | 'addSigner' | 'comment';
 

@@ -1,15 +1,79 @@
 import { BellOutlined } from '@ant-design/icons';
-import { formatDateTime } from '@formwork/ui/views';
-import { Badge, Button, Empty, Popover, Space, Switch, Typography } from 'antd';
-import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { Button, theme } from 'antd';
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useApp } from '../../context.js';
 import { navigate } from '../../router.js';
+import { badgeText } from './badge.js';
 import { useTasksChanged, useWorkflow } from './common.js';
 import type { Notification } from './flow-api.js';
-import { badgeText } from './inbox.js';
 
 const POLL_MS = 30_000;
+
+const loadPopover = () => import('./NotificationPopover.js');
+const NotificationPopover = lazy(loadPopover);
+const preloadPopover = () => {
+  loadPopover().catch(() => undefined); // a failure shows when the popover itself loads
+};
+
+/**
+ * A count in antd `Badge`'s small look (red pill, white digits, "99+" past `max`), alone or on the corner of
+ * its children; nothing when the count is 0. The shell draws it on every page, so it is a span rather than
+ * antd's Badge with its scrolling-number animation.
+ */
+export function CountBadge(props: {
+  count: number | string;
+  max?: number;
+  title?: string;
+  children?: ReactNode;
+  'data-testid'?: string;
+}): ReactNode {
+  const { token } = theme.useToken();
+  const n = typeof props.count === 'number' ? props.count : null;
+  const text =
+    n === null ? String(props.count) : props.max !== undefined && n > props.max ? `${props.max}+` : String(n);
+  const show = n === null ? text !== '' : n > 0;
+  const pill = show ? (
+    <sup
+      data-testid={props['data-testid']}
+      title={props.title ?? text}
+      style={{
+        display: 'inline-block',
+        boxSizing: 'border-box',
+        minWidth: 14,
+        height: 14,
+        padding: '0 4px',
+        borderRadius: 7,
+        background: token.colorError,
+        color: token.colorTextLightSolid,
+        boxShadow: `0 0 0 ${token.lineWidth}px ${token.colorBorderBg}`,
+        fontSize: token.fontSizeSM,
+        fontWeight: 'normal',
+        lineHeight: '14px',
+        textAlign: 'center',
+        whiteSpace: 'nowrap',
+        top: 0,
+        ...(props.children
+          ? {
+              position: 'absolute',
+              insetInlineEnd: 4,
+              marginTop: 4,
+              transform: 'translate(50%, -50%)',
+              zIndex: 1,
+            }
+          : { position: 'relative' }),
+      }}
+    >
+      {text}
+    </sup>
+  ) : null;
+  if (!props.children) return pill;
+  return (
+    <span style={{ position: 'relative', display: 'inline-block', lineHeight: 1 }}>
+      {props.children}
+      {pill}
+    </span>
+  );
+}
 
 /** Calls `cb` now, every `ms` while the page is visible, and when the page becomes visible again. */
 function usePolling(cb: () => void, ms: number): void {
@@ -51,17 +115,17 @@ export function TasksNavLabel(): ReactNode {
   return (
     <span data-testid="nav-tasks" style={{ display: 'inline-flex', alignItems: 'center', gap: 8 }}>
       {t('nav.tasks')}
-      {n > 0 && <Badge count={badgeText(n)} size="small" data-testid="nav-tasks-badge" title={String(n)} />}
+      {n > 0 && <CountBadge count={badgeText(n)} data-testid="nav-tasks-badge" title={String(n)} />}
     </span>
   );
 }
 
 /** The bell in the header: unread notifications, newest first; opening one marks it read. */
 export function NotificationBell(): ReactNode {
-  const app = useApp();
   const { t } = useTranslation('flows');
   const wf = useWorkflow();
   const [open, setOpen] = useState(false);
+  const [popoverUsed, setPopoverUsed] = useState(false);
   const [unreadOnly, setUnreadOnly] = useState(false);
   const [data, setData] = useState<{ items: Notification[]; unread: number }>({ items: [], unread: 0 });
   const load = useCallback(() => {
@@ -83,98 +147,47 @@ export function NotificationBell(): ReactNode {
     else if (n.entity && n.recordId) navigate(`/e/${n.entity}/r/${n.recordId}`);
   };
 
-  const content = (
-    <div
-      style={{ width: app.mobile ? 300 : 380, maxHeight: 460, overflow: 'auto' }}
-      data-testid="notification-list"
-    >
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }}>
-        <Space size={4}>
-          <Switch
-            size="small"
-            checked={unreadOnly}
-            onChange={setUnreadOnly}
-            aria-label={t('bell.onlyUnread')}
-          />
-          <Typography.Text type="secondary">{t('bell.onlyUnread')}</Typography.Text>
-        </Space>
-        <Button
-          size="small"
-          type="link"
-          disabled={data.unread === 0}
-          data-testid="notifications-read-all"
-          onClick={async () => {
-            await wf.markRead();
-            load();
-          }}
-        >
-          {t('bell.markAll')}
-        </Button>
-      </Space>
-      {data.items.length === 0 ? (
-        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('bell.empty')} />
-      ) : (
-        <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
-          {data.items.map((n) => (
-            <li key={n.id} style={{ borderBottom: '1px solid #f5f5f5' }}>
-              <button
-                type="button"
-                onClick={() => void openOne(n)}
-                data-testid="notification"
-                data-unread={!n.readAt}
-                style={{
-                  all: 'unset',
-                  cursor: 'pointer',
-                  display: 'block',
-                  width: '100%',
-                  padding: '8px 4px',
-                  boxSizing: 'border-box',
-                }}
-              >
-                <Space align="start" size={6}>
-                  {!n.readAt && <Badge status="processing" />}
-                  <span>
-                    <div style={{ fontWeight: n.readAt ? 400 : 600 }}>{n.title[app.locale]}</div>
-                    {n.body && (
-                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {n.body[app.locale]}
-                      </Typography.Text>
-                    )}
-                    <div>
-                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {formatDateTime(n.createdAt)}
-                      </Typography.Text>
-                    </div>
-                  </span>
-                </Space>
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
+  const onOpenChange = (v: boolean) => {
+    if (v) setPopoverUsed(true);
+    setOpen(v);
+    if (v) load();
+  };
+  // Until the first click the bell is a plain button (`closed`); the click fetches the popover's chunk — the
+  // bell shows that it is loading and takes no clicks — and the popover then takes the bell over, open.
+  const bell = (state: 'closed' | 'loading' | 'ready') => (
+    <CountBadge count={data.unread} max={99}>
+      <Button
+        icon={<BellOutlined />}
+        loading={state === 'loading'}
+        aria-label={t('bell.label', { count: data.unread })}
+        aria-busy={state === 'loading' || undefined}
+        data-testid="notification-bell"
+        data-unread={data.unread}
+        onClick={state === 'closed' ? () => onOpenChange(true) : undefined}
+        // Fetch the popover's chunk as the pointer or the focus reaches the bell, ahead of the click.
+        onPointerEnter={state === 'closed' ? preloadPopover : undefined}
+        onFocus={state === 'closed' ? preloadPopover : undefined}
+      />
+    </CountBadge>
   );
+  if (!popoverUsed) return bell('closed');
   return (
-    <Popover
-      open={open}
-      onOpenChange={(v) => {
-        setOpen(v);
-        if (v) load();
-      }}
-      trigger="click"
-      placement="bottomRight"
-      title={t('bell.title')}
-      content={content}
-    >
-      <Badge count={data.unread} size="small" overflowCount={99} offset={[-4, 4]}>
-        <Button
-          icon={<BellOutlined />}
-          aria-label={t('bell.label', { count: data.unread })}
-          data-testid="notification-bell"
-          data-unread={data.unread}
-        />
-      </Badge>
-    </Popover>
+    <Suspense fallback={bell('loading')}>
+      <NotificationPopover
+        open={open}
+        onOpenChange={onOpenChange}
+        data={data}
+        unreadOnly={unreadOnly}
+        setUnreadOnly={setUnreadOnly}
+        markAllRead={async () => {
+          await wf.markRead();
+          load();
+        }}
+        openOne={openOne}
+      >
+        {bell('ready')}
+      </NotificationPopover>
+    </Suspense>
   );
 }
 
@@ -211,6 +224,7 @@ export function flowMenuItems(isAdmin: boolean, groupLabel: ReactNode) {
       ? [
           {
             type: 'group' as const,
+            key: 'g:workflow',
             label: groupLabel,
             children: (['flows', 'blueprints', 'automations'] as const).map((k) => ({
               key: `w:${k}`,

@@ -1,15 +1,16 @@
 import { Spin } from 'antd';
 import { lazy, type ReactNode, Suspense } from 'react';
+import { withFlowStrings } from '../../i18n.js';
 import { matchPath } from '../../router.js';
 
 // Every workflow screen is its own chunk: a staff member filling a form downloads none of them, and only
 // the designer pages download React Flow.
-const TasksPage = lazy(() => import('./TasksPage.js'));
-const TaskPage = lazy(() => import('./TaskPage.js'));
-const WorkflowAdminPage = lazy(() => import('./WorkflowAdminPage.js'));
-const FlowDesignerPage = lazy(() => import('./FlowDesignerPage.js'));
-const BlueprintEditorPage = lazy(() => import('./BlueprintEditorPage.js'));
-const AutomationPage = lazy(() => import('./AutomationPage.js'));
+const TasksPage = lazy(withFlowStrings(() => import('./TasksPage.js')));
+const TaskPage = lazy(withFlowStrings(() => import('./TaskPage.js')));
+const WorkflowAdminPage = lazy(withFlowStrings(() => import('./WorkflowAdminPage.js')));
+const FlowDesignerPage = lazy(withFlowStrings(() => import('./FlowDesignerPage.js')));
+const BlueprintEditorPage = lazy(withFlowStrings(() => import('./BlueprintEditorPage.js')));
+const AutomationPage = lazy(withFlowStrings(() => import('./AutomationPage.js')));
 
 const wait = <Spin size="large" style={{ display: 'block', margin: '64px auto' }} />;
 

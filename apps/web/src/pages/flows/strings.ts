@@ -1,19 +1,11 @@
-/** Strings of the workflow screens (namespace `flows`), in both languages. */
+import { flowsNavEn, flowsNavZh } from './nav-strings.js';
+
+/**
+ * Strings of the workflow screens (namespace `flows`), in both languages. The menu's and the bell's
+ * (nav-strings.ts) are registered at start; these with the first workflow screen (`loadFlowStrings`).
+ */
 const zh = {
-  nav: {
-    tasks: '我的任务',
-    workflow: '流程与自动化',
-    flows: '流程',
-    blueprints: '蓝图',
-    automations: '智能助手',
-  },
-  bell: {
-    title: '通知',
-    label: '通知（{{count}} 条未读）',
-    empty: '没有通知',
-    markAll: '全部已读',
-    onlyUnread: '只看未读',
-  },
+  ...flowsNavZh,
   tasks: {
     title: '我的任务',
     views: { todo: '待办', done: '已办', startedByMe: '我发起的', ccMe: '抄送我的' },
@@ -334,20 +326,7 @@ const zh = {
 type Strings = typeof zh;
 
 const en: Strings = {
-  nav: {
-    tasks: 'My tasks',
-    workflow: 'Workflow',
-    flows: 'Flows',
-    blueprints: 'Blueprints',
-    automations: 'Automations',
-  },
-  bell: {
-    title: 'Notifications',
-    label: 'Notifications ({{count}} unread)',
-    empty: 'No notifications',
-    markAll: 'Mark all read',
-    onlyUnread: 'Unread only',
-  },
+  ...flowsNavEn,
   tasks: {
     title: 'My tasks',
     views: { todo: 'To do', done: 'Done', startedByMe: 'Started by me', ccMe: 'CC’d to me' },
