@@ -3,7 +3,8 @@
  * this machine over loopback. Writes `bench/results/latest.json`; `docs/benchmarks.md` explains them.
  *
  * Per database: cold start on a new data directory, idle RSS, creates through the API (16 connections)
- * and the same inserts straight through the driver at the same concurrency, gets by id, then a bulk load
+ * and the same inserts straight through the driver at the same concurrency and behind a bare node:http
+ * server (floor-server.ts), gets by id, then a bulk load
  * to BENCH_ROWS records (PostgreSQL 1,000,000; PGlite 200,000), a cold start on the existing data and a
  * filtered, sorted list page.
  *
@@ -11,15 +12,18 @@
  * one), BENCH_DB (`postgres`, `pglite` or both), BENCH_SECONDS (load duration, default 20),
  * BENCH_ROWS_POSTGRES / BENCH_ROWS_PGLITE.
  */
+import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { openDb, searchDocument, uuidv7 } from '@formwork/store';
+import { fileURLToPath } from 'node:url';
+import { openDb, uuidv7 } from '@formwork/store';
 import postgres from 'postgres';
 import { bulkLoad } from './bulk.js';
 import { DEAL_ENTITY, deal } from './fixtures.js';
 import { type LoadResult, load, loop } from './load.js';
 import { benchPermissions, preparePermissionBench } from './permissions.js';
+import { dealSearch, RAW_INSERT } from './raw.js';
 import { writeResults } from './report.js';
 import { ADMIN, type ServerProcess, startServer } from './server-process.js';
 import { benchWeb } from './web.js';
@@ -65,17 +69,8 @@ async function api<T>(base: string, path: string, init: RequestInit & { token?: 
 /** The row the store would write for `deal(i)`, for the driver-level inserts. */
 function rawRow(i: number) {
   const data = deal(i);
-  const search = searchDocument(
-    [data.name, data.phone, data.email, data.notes, data.tags, data.status, data.region].map((value) => ({
-      value,
-    })),
-  );
-  return { id: uuidv7(), data, search };
+  return { id: uuidv7(), data, search: dealSearch(data) };
 }
-
-const RAW_INSERT = `INSERT INTO ws_default.e_deal
-  (id, created_at, updated_at, created_by, updated_by, owner_id, version, data, norm, search_text, search_tokens)
-  VALUES ($1::uuid, now(), now(), $2::uuid, $2::uuid, $2::uuid, 1, $3::jsonb, '{}'::jsonb, $4::text, $5::text[])`;
 
 /** Inserts `deal(i)` rows straight through the driver from 16 loops. */
 async function rawInserts(kind: Kind, target: { url?: string; dataDir?: string }, userId: string) {
@@ -104,6 +99,37 @@ async function rawInserts(kind: Kind, target: { url?: string; dataDir?: string }
     });
   } finally {
     await db.close();
+  }
+}
+
+/** `create` through bench/src/floor-server.ts: the cost of any Node HTTP front of the same insert. */
+async function floorCreates(port: number, userId: string, target: string[]): Promise<LoadResult> {
+  const proc = fork(
+    fileURLToPath(new URL('./floor-server.ts', import.meta.url)),
+    [String(port), userId, ...target],
+    {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      proc.once('message', () => resolve());
+      proc.once('exit', (code) => reject(new Error(`the floor server exited (${code})`)));
+    });
+    return await load({
+      url: `http://127.0.0.1:${port}`,
+      method: 'POST',
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      headers: {},
+      path: () => '/',
+      body: (i) => deal(20_000_000 + i),
+    });
+  } finally {
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    await exited;
   }
 }
 
@@ -196,6 +222,17 @@ async function benchDatabase(kind: Kind, port: number): Promise<Figures> {
     f['create.raw.p50_ms'] = round(raw.p50, 2);
     f['create.raw.p99_ms'] = round(raw.p99, 2);
     f['create.ratio'] = round(f['create.api.rps'] / raw.rps, 2);
+
+    log(`${kind}: the same inserts behind a bare node:http server, ${CONNECTIONS} connections, ${SECONDS} s`);
+    const floor = await floorCreates(
+      port,
+      me.id,
+      kind === 'postgres' ? [url as string] : ['--data-dir', dataDir as string],
+    );
+    f['create.floor.rps'] = round(floor.rps);
+    f['create.floor.p50_ms'] = floor.p50;
+    f['create.floor.errors'] = floor.errors + floor.non2xx;
+    f['create.floor.ratio'] = round(floor.rps / raw.rps, 2);
 
     log(`${kind}: bulk load to ${ROWS[kind].toLocaleString('en')} records`);
     const db = await openDb(kind === 'postgres' ? { databaseUrl: url } : { dataDir });

@@ -36,10 +36,14 @@ export async function startServer(opts: {
   if (opts.dataDir) env.FORMWORK_DATA_DIR = opts.dataDir;
   env.FORMWORK_WORKERS = String(opts.workers ?? 1);
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [FORMWORK_BIN, 'start'], {
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), FORMWORK_BIN, 'start'],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const baseUrl = `http://127.0.0.1:${opts.port}`;
   let exited = false;
   proc.once('exit', () => {
