@@ -21,6 +21,11 @@ export interface Db {
    * Runs `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws. Called on a
    * transaction handle it opens a SAVEPOINT instead. Use only the handle given to `fn` inside it: on
    * PGlite (one session) a query on the outer handle waits until the transaction ends.
+   *
+   * Statements on the handle may be sent without waiting for their answers: the session runs them in
+   * the order sent, the transaction (or savepoint) ends only once every one is answered, and it fails with
+   * the first statement that failed even when `fn` resolved or caught that failure. On PostgreSQL BEGIN
+   * goes out with the first statement and COMMIT right behind the last ones.
    */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**

@@ -1,5 +1,6 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Db } from '../db.js';
+import { InFlight } from './in-flight.js';
 import { lockDataDir } from './lock.js';
 
 const JSON_OID = 114;
@@ -47,7 +48,7 @@ class PgliteDb implements Db {
   }
 
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    return this.pg.transaction((tx) => fn(new PgliteTxDb(tx, 1)));
+    return this.pg.transaction((tx) => new PgliteTxDb(tx, 1).run(fn));
   }
 
   async listen(
@@ -78,39 +79,51 @@ class PgliteDb implements Db {
 class PgliteTxDb implements Db {
   readonly kind = 'pglite' as const;
   private closed = false;
+  private readonly statements = new InFlight();
   constructor(
     private readonly tx: Runner,
     private readonly depth: number,
   ) {}
 
-  private check() {
-    if (this.closed) throw new Error('transaction handle used after its transaction ended');
+  /** `fn` on this handle; then every statement it sent is answered, and the first failure fails it. */
+  async run<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    try {
+      const result = await fn(this);
+      await this.statements.settle();
+      return result;
+    } catch (e) {
+      await this.statements.drain();
+      throw e;
+    } finally {
+      this.closed = true;
+    }
   }
 
-  async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    this.check();
-    return (await this.tx.query<T>(text, params as unknown[])).rows;
+  // The statement's own promise (not an async wrapper): a caller that sends without waiting leaves no
+  // unhandled rejection behind, the transaction reports the failure.
+  private send<R>(run: () => Promise<R>): Promise<R> {
+    if (this.closed) return Promise.reject(new Error('transaction handle used after its transaction ended'));
+    return this.statements.track(run());
   }
 
-  async exec(script: string): Promise<void> {
-    this.check();
-    await this.tx.exec(script);
+  query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.send(() => this.tx.query<T>(text, params as unknown[]).then((r) => r.rows));
+  }
+
+  exec(script: string): Promise<void> {
+    return this.send(() => this.tx.exec(script).then(() => undefined));
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    this.check();
     const name = `fw_sp_${this.depth}`;
-    await this.tx.query(`SAVEPOINT ${name}`);
-    const inner = new PgliteTxDb(this.tx, this.depth + 1);
+    await this.query(`SAVEPOINT ${name}`);
     try {
-      const result = await fn(inner);
-      await this.tx.query(`RELEASE SAVEPOINT ${name}`);
+      const result = await new PgliteTxDb(this.tx, this.depth + 1).run(fn);
+      await this.query(`RELEASE SAVEPOINT ${name}`);
       return result;
     } catch (e) {
-      await this.tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.query(`ROLLBACK TO SAVEPOINT ${name}`);
       throw e;
-    } finally {
-      inner.closed = true;
     }
   }
 

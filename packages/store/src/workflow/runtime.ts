@@ -329,42 +329,41 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
     depth: number;
   }
 
-  /** Carries out effects on `tx` (the caller's transaction). Returns the instance outcome when it ended. */
+  /**
+   * Carries out effects on `tx` (the caller's transaction). Returns the instance outcome when it ended.
+   * The last plain writes are still in flight when it returns: the transaction waits for them and sends its
+   * COMMIT right behind them, and fails with the first that fails (the `Db` contract), so a short event is
+   * a lock and then its writes with the COMMIT, two round trips.
+   */
   async function applyEffects(
     tx: Db,
     ec: EffectCtx,
     effects: Effect[],
-    /** Statements of the caller to send with the last effects (pipelined too); their rows come back in `rows`. */
+    /** Statements of the caller to send with the last effects (pipelined too); their rows come in `rows`. */
     then: Array<[sql: string, params: unknown[]]> = [],
-  ): Promise<{ ended?: InstanceStatus; rows: unknown[][] }> {
+  ): Promise<{ ended?: InstanceStatus; rows: Promise<unknown[][]> }> {
     const s = workspaceSchema(ec.ws);
     const now = ctx.now();
-    const out: { ended?: InstanceStatus; rows: unknown[][] } = { rows: [] };
+    const out: { ended?: InstanceStatus; rows: Promise<unknown[][]> } = { rows: Promise.resolve([]) };
     const store = storeOn(tx);
     // Plain writes (tasks, history, in-app notifications, copies) are sent without waiting for each
     // answer: the driver pipelines them on the transaction's connection, in order. Any other effect
-    // (it reads, or its outcome decides what follows) first waits for them, and so does the end.
-    const pending: Promise<unknown>[] = [];
+    // (it reads, or its outcome decides what follows) first waits for them; the last ones go with the
+    // COMMIT. A failed write fails the transaction (the driver holds every statement's outcome).
+    let pending: Promise<unknown>[] = [];
     const write = (sql: string, params: unknown[]) => {
       pending.push(tx.query(sql, params));
     };
-    const settle = () => Promise.all(pending.splice(0));
-    try {
-      for (const e of effects) {
-        if (!PIPELINED_EFFECTS.has(e.type)) await settle();
-        await applyEffect(e);
+    for (const e of effects) {
+      if (!PIPELINED_EFFECTS.has(e.type)) {
+        await Promise.all(pending);
+        pending = [];
       }
-      const answers = then.map(([sql, params]) => {
-        const q = tx.query(sql, params);
-        pending.push(q);
-        return q;
-      });
-      await settle();
-      out.rows = await Promise.all(answers);
-    } catch (err) {
-      for (const p of pending) p.catch(() => {}); // the transaction fails with `err`; these follow it
-      throw err;
+      await applyEffect(e);
     }
+    out.rows = Promise.all(then.map(([sql, params]) => tx.query(sql, params)));
+    // Awaited by the caller after its transaction; should the transaction fail, nobody awaits it.
+    out.rows.catch(() => undefined);
     return out;
 
     async function applyEffect(e: Effect): Promise<void> {
@@ -685,7 +684,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
     idem?: string,
     /** Also read the instance view in the same pipeline (answered unless the instance ended). */
     withView = false,
-  ): Promise<{ replayed: boolean; instanceId: string; view?: ViewRow }> {
+  ): Promise<{ replayed: boolean; instanceId: string; view?: Promise<ViewRow> }> {
     const s = workspaceSchema(ws);
     const byTask = typeof target !== 'string';
     const [inst] = await tx.query<InstanceRow>(
@@ -739,17 +738,23 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
         ],
       ],
     );
-    if (out.ended || r.snapshot.status === 'done')
-      await endInstance(tx, ws, instanceId, out.ended ?? 'approved');
+    const ended = out.ended || r.snapshot.status === 'done';
+    if (ended) await endInstance(tx, ws, instanceId, out.ended ?? 'approved');
     if (idem)
-      await tx.query(
+      void tx.query(
         `INSERT INTO ${s}._wf_events (instance_id, idem_key, result, at) VALUES ($1::uuid, $2, $3::jsonb, $4)`,
         [instanceId, idem, { event: event.type }, now.toISOString()],
       );
-    const ended = out.ended || r.snapshot.status === 'done';
-    // The instance as just written (the lock held it) with its tasks as the pipeline read them.
-    const tasks = withView && !ended ? (out.rows[0]?.[0] as { tasks: TaskRow[] } | undefined) : undefined;
-    const view = tasks && { ...inst, snapshot: r.snapshot, updated_at: now, tasks: tasks.tasks };
+    // The instance as just written (the lock held it) with its tasks as the pipeline read them; answered
+    // once the transaction is (await it after the transaction).
+    const view =
+      withView && !ended
+        ? out.rows.then((rows) => {
+            const tasks = (rows[0]?.[0] as { tasks: TaskRow[] } | undefined)?.tasks ?? [];
+            return { ...inst, snapshot: r.snapshot, updated_at: now, tasks };
+          })
+        : undefined;
+    view?.catch(() => undefined);
     return { replayed: false, instanceId, ...(view ? { view } : {}) };
   }
 
@@ -909,7 +914,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
       );
       return {
         ...(r.view
-          ? await viewOf(db, ws, p, r.view, true)
+          ? await viewOf(db, ws, p, await r.view, true)
           : await view(db, ws, p, r.instanceId, !r.replayed)),
         ...(r.replayed ? { replayed: true } : {}),
       };
