@@ -6,7 +6,7 @@ import { openDb } from '../db.js';
 import { testDbKind } from '../testing.js';
 
 describe.runIf(testDbKind() === 'pglite')('PGlite on a data directory', () => {
-  it('refuses a second open of the same data directory and allows it after close', async () => {
+  it('refuses a second open of the same data directory and allows it after close, with 32 MB of buffers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fw-pglite-'));
     try {
       const db = await openDb({ dataDir: dir });
@@ -18,6 +18,8 @@ describe.runIf(testDbKind() === 'pglite')('PGlite on a data directory', () => {
       await db.close();
       const again = await openDb({ dataDir: dir });
       expect(await again.query('SELECT id FROM t')).toEqual([{ id: 1 }]);
+      // The embedded server keeps small shared buffers (drivers/pglite.ts), whatever initdb wrote.
+      expect(await again.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '32MB' }]);
       await again.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
