@@ -103,7 +103,7 @@ async function serve(config: Config, role: 'single' | 'worker'): Promise<void> {
   const cacheBus = await startCacheBus(db);
   const store = createStore(db, { timeZone: config.timeZone, cacheBus });
   if (role === 'single') await store.workspaces.ensureDefault();
-  const { app, auth, workflow } = createApp({ store, logger, cacheBus });
+  const { app, auth, workflow, warmUp } = createApp({ store, logger, cacheBus });
   // Timers, automations, e-mail and webhooks: every process runs jobs unless FORMWORK_JOBS=off.
   const runner = process.env.FORMWORK_JOBS === 'off' ? null : createWorkflowRunner(workflow, { logger });
   runner?.start();
@@ -115,6 +115,10 @@ async function serve(config: Config, role: 'single' | 'worker'): Promise<void> {
   if (!serveWebApp(app, { dir: webDir }) && role === 'single')
     logger.warn({ msg: 'web app not built; serving the API only', webDir });
   const server = await createServer(app, config.port, { hostname: config.host });
+  // The request validators are compiled once the port is open (each also compiles at its first use).
+  warmUp().catch((e: unknown) =>
+    logger.error({ msg: 'request validators failed to compile', error: String(e) }),
+  );
   if (role === 'single')
     logger.info({
       msg: 'formwork started',

@@ -70,6 +70,11 @@ export interface FormworkApp {
   routes: readonly AnyRoute[];
   workflow: WorkflowRuntime;
   auth: AuthService;
+  /**
+   * Compiles the request validators no request has used yet, one per turn of the event loop (requests
+   * go first); rejects on a schema Ajv refuses. A server calls it once it listens.
+   */
+  warmUp(): Promise<void>;
 }
 
 const REQUEST_ID = /^[\w-]{1,64}$/;
@@ -175,6 +180,7 @@ export function createApp(options: CreateAppOptions): FormworkApp {
     });
   });
 
+  const validators: CompiledValidator[] = [];
   for (const route of routes) mount(app, route);
 
   app.notFound((c) => errorResponse(c, new DomainError('NOT_FOUND', { path: c.req.path }), logger));
@@ -186,6 +192,7 @@ export function createApp(options: CreateAppOptions): FormworkApp {
       query: route.query ? compileValidator(inline(route.query), 'query') : undefined,
       body: route.body ? compileValidator(inline(route.body), 'body') : undefined,
     } satisfies Record<string, CompiledValidator | undefined>;
+    for (const v of Object.values(validate)) if (v) validators.push(v);
     const limit = route.bodyLimitBytes ?? config.bodyLimitBytes;
     const handlers = [
       // A declared length over the limit is refused before any of the body is read: Node then drains the
@@ -301,7 +308,13 @@ export function createApp(options: CreateAppOptions): FormworkApp {
     hono.on(route.method, toHonoPath(route.path), ...handlers);
   }
 
-  return { app, routes, auth, workflow };
+  const warmUp = async () => {
+    for (const v of validators) {
+      v.compile();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  return { app, routes, auth, workflow, warmUp };
 }
 
 function inline(schema: Record<string, unknown>): Record<string, unknown> {

@@ -28,6 +28,14 @@ const body = compileValidator(
 );
 
 describe('request validation', () => {
+  it('compiles a schema at its first use or on compile(), where Ajv’s strict mode refuses a bad one', () => {
+    const bad = compileValidator({ type: 'object', properties: { a: { type: 'strnig' } } } as never, 'body');
+    expect(() => bad.compile()).toThrow(/type/);
+    const good = compileValidator({ type: 'object', properties: { n: { type: 'integer' } } }, 'query');
+    good.compile();
+    expect(good({ n: '7' })).toEqual({ n: 7 });
+  });
+
   it('accepts valid input', () => {
     expect(body({ email: 'a@b.c', age: 3 })).toEqual({ email: 'a@b.c', age: 3 });
   });
