@@ -41,12 +41,4 @@ export class InFlight {
   async drain(): Promise<void> {
     await Promise.all(this.sent);
   }
-
-  get hasFailed(): boolean {
-    return this.failed;
-  }
-
-  get failure(): unknown {
-    return this.first;
-  }
 }
