@@ -167,6 +167,63 @@ describe('widgets', () => {
     expect((await w.submit()).p).toBe(12.5);
   });
 
+  it('number: the arrow keys step by one, and leaving the box brings a typed value within min and max', async () => {
+    const user = userEvent.setup();
+    const w = one({ key: 'n', type: 'number', min: 0, max: 10 }, { value: 9 });
+    const input = within(w.root).getByRole('spinbutton') as HTMLInputElement;
+    expect(input.getAttribute('aria-valuenow')).toBe('9');
+    input.focus();
+    await user.keyboard('{ArrowUp}{ArrowUp}');
+    expect(input.value).toBe('10');
+    await user.keyboard('{ArrowDown}');
+    expect((await w.submit()).n).toBe(9);
+    await user.clear(input);
+    await user.type(input, '25');
+    // While typing, a number out of range is not the value; leaving the box brings it within.
+    expect((await w.submit()).n).toBe(2);
+    fireEvent.blur(input);
+    expect(input.value).toBe('10');
+    expect((await w.submit()).n).toBe(10);
+  });
+
+  it('number: text that is no number is not stored, and leaving the box shows the value again', async () => {
+    const user = userEvent.setup();
+    const w = one({ key: 'a', type: 'amount' }, { value: 1500 });
+    const input = within(w.root).getByRole('spinbutton') as HTMLInputElement;
+    expect(input.value).toBe('1,500.00');
+    await user.type(input, 'x');
+    expect((await w.submit()).a).toBe(1500);
+    fireEvent.blur(input);
+    expect(input.value).toBe('1,500.00');
+    await user.clear(input);
+    fireEvent.blur(input);
+    expect((await w.submit()).a).toBeUndefined();
+  });
+
+  it('draws text, number, date and yes/no fields with native controls, not antd components', () => {
+    const entity: EntityDefinition = {
+      key: 'w',
+      fields: [
+        { key: 't', type: 'text' },
+        { key: 'n', type: 'number' },
+        { key: 'a', type: 'amount' },
+        { key: 'd', type: 'date' },
+        { key: 'b', type: 'boolean' },
+        { key: 'l', type: 'longText' },
+      ],
+    };
+    render(
+      <FormRenderer entity={entity} locale="en" services={fakeServices()} mode="create" onSubmit={vi.fn()} />,
+    );
+    const form = document.querySelector('.fw-form') as HTMLElement;
+    expect(
+      form.querySelector('.ant-input, .ant-input-number, .ant-switch, .ant-input-affix-wrapper'),
+    ).toBeNull();
+    expect(form.querySelectorAll('.fw-input')).toHaveLength(5);
+    // Each control is named by its field's label.
+    for (const name of ['t', 'n', 'a', 'd', 'l']) expect(screen.getByLabelText(name)).toBeTruthy();
+  });
+
   it('date: a native date input storing YYYY-MM-DD', async () => {
     const w = one({ key: 'd', type: 'date' });
     const input = w.root.querySelector('input') as HTMLInputElement;
@@ -225,9 +282,16 @@ describe('widgets', () => {
     const user = userEvent.setup();
     const w = one({ key: 'ok', type: 'boolean' }, { locale: 'zh-CN' });
     expect(w.root.textContent).toContain('否');
-    await user.click(within(w.root).getByRole('switch'));
+    const sw = within(w.root).getByRole('switch');
+    await user.click(sw);
     expect(w.root.textContent).toContain('是');
+    expect(sw.getAttribute('aria-checked')).toBe('true');
     expect((await w.submit()).ok).toBe(true);
+    // The keyboard turns it back.
+    sw.focus();
+    await user.keyboard(' ');
+    expect(sw.getAttribute('aria-checked')).toBe('false');
+    expect((await w.submit()).ok).toBe(false);
   });
 
   it('tags: Enter adds a tag, duplicates are merged', async () => {

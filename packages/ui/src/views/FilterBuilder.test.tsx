@@ -1,6 +1,6 @@
 import type { EntityDefinition, FilterNode } from '@formwork/metadata';
 import { validateFilter } from '@formwork/metadata';
-import { fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { FilterBuilder, isoToLocalInput, localInputToIso } from './FilterBuilder.js';
 import { renderWithI18n } from './test-utils.js';
@@ -53,6 +53,25 @@ describe('FilterBuilder', () => {
       ],
     });
     expect(validateFilter(entity, out).ok).toBe(true);
+  });
+
+  it('keeps every change when a second one comes before the builder has redrawn (a busy machine)', () => {
+    const onChange = vi.fn();
+    const value: FilterNode = {
+      and: [
+        { field: 'name', op: 'eq', value: 'Acme' },
+        { field: 'amount', op: 'gt', value: 100 },
+      ],
+    };
+    renderWithI18n(<FilterBuilder entity={entity} locale="en" value={value} onChange={onChange} />);
+    const [name, amount] = screen.getAllByTestId('filter-condition') as HTMLElement[];
+    // Both events are handled before React renders again: the second one must not undo the first.
+    act(() => {
+      fireEvent.click(within(name as HTMLElement).getByLabelText('Remove condition'));
+      fireEvent.change(within(amount as HTMLElement).getByLabelText('Value'), { target: { value: '200' } });
+    });
+    expect(last(onChange)).toEqual({ field: 'amount', op: 'gt', value: 200 });
+    expect(screen.getAllByTestId('filter-condition')).toHaveLength(1);
   });
 
   it('negates the whole group', () => {

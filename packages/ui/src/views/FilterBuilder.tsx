@@ -9,7 +9,7 @@ import {
   resolveFilterField,
 } from '@formwork/metadata';
 import { Button, Checkbox, Input, InputNumber, Select, Space } from 'antd';
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   addChild,
@@ -56,21 +56,27 @@ export interface FilterBuilderProps {
 export function FilterBuilder(props: FilterBuilderProps): ReactNode {
   const { entity, onChange } = props;
   const [draft, setDraft] = useState<DraftGroup>(() => toDraft(props.value));
-  const commit = (next: DraftGroup) => {
+  // Each change applies to the latest draft, not to the one the editors were drawn with: on a busy machine a
+  // second change (a value typed right after picking an operator) can come before the builder has redrawn,
+  // and must not undo the first.
+  const latest = useRef(draft);
+  const commit = (change: (root: DraftGroup) => DraftGroup) => {
+    const next = change(latest.current);
+    latest.current = next;
     setDraft(next);
     onChange(fromDraft(entity, next));
   };
   return (
     <div className="fw-filter-builder" data-testid="filter-builder">
-      <GroupEditor {...props} group={draft} root={draft} commit={commit} depth={0} />
+      <GroupEditor {...props} group={draft} commit={commit} depth={0} />
     </div>
   );
 }
 
 interface GroupProps extends FilterBuilderProps {
   group: DraftGroup;
-  root: DraftGroup;
-  commit(next: DraftGroup): void;
+  /** Applies a change to the latest draft (the whole filter). */
+  commit(change: (root: DraftGroup) => DraftGroup): void;
   depth: number;
 }
 
@@ -78,7 +84,7 @@ function GroupEditor(p: GroupProps): ReactNode {
   const { t } = useTranslation('views');
   const fields = useMemo(() => filterableFields(p.entity), [p.entity]);
   const first = fields[0];
-  const { group, root, commit } = p;
+  const { group, commit } = p;
   return (
     <fieldset
       className="fw-filter-group"
@@ -101,19 +107,21 @@ function GroupEditor(p: GroupProps): ReactNode {
             { value: 'or', label: t('matchAny') },
           ]}
           onChange={(join: 'and' | 'or') =>
-            commit(updateNode(root, group.id, (g) => ({ ...g, join }) as DraftGroup))
+            commit((root) => updateNode(root, group.id, (g) => ({ ...g, join }) as DraftGroup))
           }
         />
         <Checkbox
           checked={group.negate}
           onChange={(e) =>
-            commit(updateNode(root, group.id, (g) => ({ ...g, negate: e.target.checked }) as DraftGroup))
+            commit((root) =>
+              updateNode(root, group.id, (g) => ({ ...g, negate: e.target.checked }) as DraftGroup),
+            )
           }
         >
           {t('negate')}
         </Checkbox>
         {p.depth > 0 && (
-          <Button size="small" danger onClick={() => commit(removeNode(root, group.id))}>
+          <Button size="small" danger onClick={() => commit((root) => removeNode(root, group.id))}>
             {t('removeGroup')}
           </Button>
         )}
@@ -134,7 +142,7 @@ function GroupEditor(p: GroupProps): ReactNode {
         <Button
           size="small"
           disabled={!first}
-          onClick={() => first && commit(addChild(root, group.id, newLeaf(first)))}
+          onClick={() => first && commit((root) => addChild(root, group.id, newLeaf(first)))}
         >
           + {t('addCondition')}
         </Button>
@@ -144,7 +152,7 @@ function GroupEditor(p: GroupProps): ReactNode {
             disabled={!first}
             onClick={() =>
               first &&
-              commit(
+              commit((root) =>
                 addChild(root, group.id, {
                   ...emptyGroup(group.join === 'and' ? 'or' : 'and'),
                   children: [newLeaf(first)],
@@ -162,10 +170,12 @@ function GroupEditor(p: GroupProps): ReactNode {
 
 function LeafEditor(p: GroupProps & { leaf: DraftLeaf; fields: FieldDefinition[] }): ReactNode {
   const { t } = useTranslation('views');
-  const { leaf, root, commit, entity, locale } = p;
+  const { leaf, commit, entity, locale } = p;
   const field = resolveFilterField(entity, leaf.field);
   const set = (patch: { field?: string; op?: FilterOp; value?: unknown }) =>
-    commit(updateNode(root, leaf.id, (n) => (n.kind === 'leaf' ? changeLeaf(entity, n, patch) : n)));
+    commit((root) =>
+      updateNode(root, leaf.id, (n) => (n.kind === 'leaf' ? changeLeaf(entity, n, patch) : n)),
+    );
   const ops = field ? fieldOperators(field) : [];
   const variables: NamedOption[] = field
     ? scopeVariablesFor(field, leaf.op).flatMap((v) => {
@@ -213,7 +223,7 @@ function LeafEditor(p: GroupProps & { leaf: DraftLeaf; fields: FieldDefinition[]
       <Button
         aria-label={t('removeCondition')}
         title={t('removeCondition')}
-        onClick={() => commit(removeNode(root, leaf.id))}
+        onClick={() => commit((root) => removeNode(root, leaf.id))}
       >
         ×
       </Button>

@@ -1,6 +1,6 @@
-import { Input } from 'antd';
 import type { WidgetProps } from '../types.js';
 import { emptyToUndefined } from './common.js';
+import { LiteInput } from './text.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -22,16 +22,16 @@ export function fromLocalInput(text: string): string | undefined {
 /** A date, with the browser's native picker (the phone's date wheel on mobiles). */
 export function DateWidget(props: WidgetProps) {
   return (
-    <Input
+    <LiteInput
       id={props.id}
-      name={props.id}
       type="date"
       className="fw-date"
       value={typeof props.value === 'string' ? props.value.slice(0, 10) : ''}
       disabled={props.disabled}
       readOnly={props.readonly}
-      aria-required={props.required || undefined}
-      onChange={(e) => props.onChange(emptyToUndefined(e.target.value))}
+      required={props.required}
+      invalid={props.rawErrors !== undefined && props.rawErrors.length > 0}
+      onChange={(text) => props.onChange(emptyToUndefined(text))}
       onBlur={() => props.onBlur(props.id, props.value)}
       onFocus={() => props.onFocus(props.id, props.value)}
     />
@@ -41,16 +41,16 @@ export function DateWidget(props: WidgetProps) {
 /** A date and time in the browser's time zone, stored as a UTC instant. */
 export function DateTimeWidget(props: WidgetProps) {
   return (
-    <Input
+    <LiteInput
       id={props.id}
-      name={props.id}
       type="datetime-local"
       className="fw-date"
       value={toLocalInput(props.value)}
       disabled={props.disabled}
       readOnly={props.readonly}
-      aria-required={props.required || undefined}
-      onChange={(e) => props.onChange(fromLocalInput(e.target.value))}
+      required={props.required}
+      invalid={props.rawErrors !== undefined && props.rawErrors.length > 0}
+      onChange={(text) => props.onChange(fromLocalInput(text))}
       onBlur={() => props.onBlur(props.id, props.value)}
       onFocus={() => props.onFocus(props.id, props.value)}
     />

@@ -1,8 +1,82 @@
-import { Button, Input, Space, Tooltip } from 'antd';
+import { Button, Space, Tooltip } from 'antd';
 import { type ReactNode, useEffect, useRef } from 'react';
 import { sanitizeHtml } from '../sanitize.js';
 import type { WidgetProps } from '../types.js';
 import { emptyToUndefined, fieldOf, fwContext, isLocked } from './common.js';
+
+/**
+ * A single-line input drawn by the form itself (`fw-input`, antd's look from the theme variables — see
+ * `formThemeVars`): antd's Input costs several times a native input to mount and to re-render, and a form has
+ * many of them. With a prefix or suffix the input sits in a box that takes the border (`fw-affix`).
+ */
+export function LiteInput(props: {
+  id: string;
+  type?: string;
+  inputMode?: React.HTMLAttributes<HTMLInputElement>['inputMode'];
+  role?: string;
+  value: string;
+  placeholder?: string | undefined;
+  disabled?: boolean | undefined;
+  readOnly?: boolean | undefined;
+  maxLength?: number | undefined;
+  autoFocus?: boolean | undefined;
+  required?: boolean | undefined;
+  invalid?: boolean | undefined;
+  className?: string;
+  prefix?: ReactNode;
+  suffix?: ReactNode;
+  aria?: Record<`aria-${string}`, string | number | boolean | undefined>;
+  onChange(text: string): void;
+  onBlur?(e: React.FocusEvent<HTMLInputElement>): void;
+  onFocus?(e: React.FocusEvent<HTMLInputElement>): void;
+  onKeyDown?(e: React.KeyboardEvent<HTMLInputElement>): void;
+}): ReactNode {
+  const affixed = props.prefix != null || props.suffix != null;
+  const cls = `fw-input${props.className ? ` ${props.className}` : ''}${props.disabled ? ' fw-input-disabled' : ''}`;
+  const input = (
+    <input
+      id={props.id}
+      name={props.id}
+      type={props.type ?? 'text'}
+      role={props.role}
+      inputMode={props.inputMode}
+      className={affixed ? undefined : cls}
+      value={props.value}
+      placeholder={props.placeholder}
+      disabled={props.disabled}
+      readOnly={props.readOnly}
+      maxLength={props.maxLength}
+      // biome-ignore lint/a11y/noAutofocus: only when the form's UI schema asks for it (`ui:autofocus`)
+      autoFocus={props.autoFocus}
+      aria-required={props.required || undefined}
+      aria-invalid={props.invalid || undefined}
+      {...props.aria}
+      onChange={(e) => props.onChange(e.target.value)}
+      onBlur={props.onBlur}
+      onFocus={props.onFocus}
+      onKeyDown={props.onKeyDown}
+    />
+  );
+  if (!affixed) return input;
+  return (
+    // A press on the box (beside the input) puts the caret in the input, as antd's affix wrapper does.
+    // biome-ignore lint/a11y/noStaticElementInteractions: the input inside is the control; the box only forwards a press to it
+    <span
+      className={`${cls} fw-affix`}
+      onMouseDown={(e) => {
+        const el = e.currentTarget.querySelector('input');
+        if (el && e.target !== el && !(e.target as HTMLElement).closest('a')) {
+          e.preventDefault();
+          el.focus();
+        }
+      }}
+    >
+      {props.prefix != null && <span className="fw-affix-text">{props.prefix}</span>}
+      {input}
+      {props.suffix != null && <span className="fw-affix-text">{props.suffix}</span>}
+    </span>
+  );
+}
 
 function TextInput(
   props: WidgetProps & {
@@ -14,9 +88,8 @@ function TextInput(
   const field = fieldOf(props);
   const placeholder = (props.options.placeholder as string | undefined) ?? props.placeholder;
   return (
-    <Input
+    <LiteInput
       id={props.id}
-      name={props.id}
       type={props.inputType ?? 'text'}
       inputMode={props.inputMode}
       value={typeof props.value === 'string' || typeof props.value === 'number' ? String(props.value) : ''}
@@ -25,10 +98,10 @@ function TextInput(
       readOnly={props.readonly}
       maxLength={field.maxLength}
       autoFocus={props.autofocus}
-      aria-required={props.required || undefined}
-      aria-invalid={props.rawErrors && props.rawErrors.length > 0 ? true : undefined}
+      required={props.required}
+      invalid={props.rawErrors !== undefined && props.rawErrors.length > 0}
       suffix={props.suffix}
-      onChange={(e) => props.onChange(emptyToUndefined(e.target.value))}
+      onChange={(text) => props.onChange(emptyToUndefined(text))}
       onBlur={(e) => props.onBlur(props.id, e.target.value)}
       onFocus={(e) => props.onFocus(props.id, e.target.value)}
     />
@@ -83,9 +156,10 @@ function fitToContent(el: HTMLTextAreaElement | null): void {
 }
 
 /**
- * Multi-line text that grows with its content, from 3 to 12 lines. CSS does the sizing (`field-sizing`), so
- * a form with many of them lays out once instead of measuring each (antd's `autoSize` forces a layout per
- * textarea); browsers without it measure only the textarea being typed into.
+ * Multi-line text that grows with its content, from 3 to 12 lines: a native textarea drawn like antd's
+ * (`fw-input`). CSS does the sizing (`field-sizing`), so a form with many of them lays out once instead of
+ * measuring each (antd's `autoSize` forces a layout per textarea); browsers without it measure only the
+ * textarea being typed into.
  */
 export function TextareaWidget(props: WidgetProps) {
   const field = fieldOf(props);
@@ -96,19 +170,18 @@ export function TextareaWidget(props: WidgetProps) {
     if (value.includes('\n') || value.length > 80) fitToContent(ref.current);
   }, [value]);
   return (
-    <Input.TextArea
-      ref={(r) => {
-        ref.current = r?.resizableTextArea?.textArea ?? null;
-      }}
+    <textarea
+      ref={ref}
       id={props.id}
       name={props.id}
-      className="fw-autosize"
+      className={`fw-input fw-autosize${props.disabled ? ' fw-input-disabled' : ''}`}
       rows={3}
       value={value}
       disabled={props.disabled}
       readOnly={props.readonly}
       maxLength={field.maxLength}
       aria-required={props.required || undefined}
+      aria-invalid={(props.rawErrors !== undefined && props.rawErrors.length > 0) || undefined}
       onChange={(e) => {
         fitToContent(e.target);
         props.onChange(emptyToUndefined(e.target.value));
