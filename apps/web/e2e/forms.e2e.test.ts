@@ -68,11 +68,18 @@ async function search(page: Page, label: string, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-/** Picks `option` in the antd Select labelled `label`. */
+/**
+ * Picks `option` in the antd Select labelled `label`, in that select's own dropdown (the one holding the
+ * listbox its input controls): on a loaded machine another select's dropdown may still be closing.
+ */
 async function pick(page: Page, label: string, option: string): Promise<void> {
-  await page.getByLabel(label, { exact: true }).last().click();
+  const box = page.getByLabel(label, { exact: true }).last();
+  await box.click();
+  let list: string | null = null;
+  await expect.poll(async () => (list = await box.getAttribute('aria-controls'))).toBeTruthy();
   await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+    .locator('.ant-select-dropdown', { has: page.locator(`[id="${list}"]`) })
+    .locator('.ant-select-item-option', { hasText: option })
     .first()
     .click();
 }
