@@ -100,6 +100,32 @@ interface SelectMount {
 }
 
 /**
+ * The props every woken form select gives antd's Select: its id, how it was woken, its look, whether it is
+ * locked or required, and the form's focus events.
+ */
+export function formSelectProps(props: WidgetProps, mount: SelectMount) {
+  return {
+    id: props.id,
+    autoFocus: mount.autoFocus,
+    defaultOpen: mount.defaultOpen,
+    className: 'fw-select',
+    style: { width: '100%' },
+    disabled: props.disabled || props.readonly,
+    'aria-required': props.required || undefined,
+    onBlur: () => props.onBlur(props.id, props.value),
+    onFocus: () => props.onFocus(props.id, props.value),
+  };
+}
+
+/** An option with its colour dot. */
+const colouredOption = (o: { label?: ReactNode; data: unknown }) => (
+  <span>
+    <ColorDot color={(o.data as { color?: string }).color} />
+    {o.label}
+  </span>
+);
+
+/**
  * A form select: `LiteSelect` until it is woken, then antd's Select as `render` draws it — focused unless only
  * the pointer passed over it, opened if it was pressed.
  */
@@ -161,27 +187,14 @@ export function SelectWidget(props: WidgetProps) {
       shown={value === undefined ? null : chosen(options, value)}
       render={(Select, mount) => (
         <Select
-          id={props.id}
-          autoFocus={mount.autoFocus}
-          defaultOpen={mount.defaultOpen}
-          className="fw-select"
-          style={{ width: '100%' }}
+          {...formSelectProps(props, mount)}
           value={value}
           options={options}
           allowClear={!props.required}
           showSearch={options.length > 8 ? { optionFilterProp: 'label' } : false}
-          disabled={props.disabled || props.readonly}
-          aria-required={props.required || undefined}
-          optionRender={(o) => (
-            <span>
-              <ColorDot color={(o.data as { color?: string }).color} />
-              {o.label}
-            </span>
-          )}
+          optionRender={colouredOption}
           labelRender={(o) => chosen(options, String(o.value))}
           onChange={(v) => props.onChange(emptyToUndefined(v))}
-          onBlur={() => props.onBlur(props.id, props.value)}
-          onFocus={() => props.onFocus(props.id, props.value)}
         />
       )}
     />
@@ -199,23 +212,12 @@ export function MultiSelectWidget(props: WidgetProps) {
       shown={values.length === 0 ? null : values.map((v) => chosen(options, v, v))}
       render={(Select, mount) => (
         <Select
-          id={props.id}
-          autoFocus={mount.autoFocus}
-          defaultOpen={mount.defaultOpen}
+          {...formSelectProps(props, mount)}
           mode="multiple"
-          className="fw-select"
-          style={{ width: '100%' }}
           value={values}
           options={options}
           showSearch={{ optionFilterProp: 'label' }}
-          disabled={props.disabled || props.readonly}
-          aria-required={props.required || undefined}
-          optionRender={(o) => (
-            <span>
-              <ColorDot color={(o.data as { color?: string }).color} />
-              {o.label}
-            </span>
-          )}
+          optionRender={colouredOption}
           tagRender={(p) => {
             const opt = options.find((x) => x.value === p.value);
             return (

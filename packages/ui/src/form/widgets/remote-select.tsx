@@ -1,7 +1,7 @@
 import { Spin, Tag } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import type { WidgetProps } from '../types.js';
-import { WakingSelect } from './choice.js';
+import { formSelectProps, WakingSelect } from './choice.js';
 import { emptyToUndefined, fwContext } from './common.js';
 
 export interface RemoteOption {
@@ -95,11 +95,7 @@ export function RemoteSelect({ widget: props, multiple, search, resolve }: Remot
       }}
       render={(Select, mount) => (
         <Select
-          id={props.id}
-          autoFocus={mount.autoFocus}
-          defaultOpen={mount.defaultOpen}
-          className="fw-select"
-          style={{ width: '100%' }}
+          {...formSelectProps(props, mount)}
           mode={multiple ? 'multiple' : undefined}
           value={multiple ? values : values[0]}
           options={merged.map((o) => ({ value: o.value, label: o.label }))}
@@ -113,15 +109,11 @@ export function RemoteSelect({ widget: props, multiple, search, resolve }: Remot
           placeholder={t('widget.search')}
           allowClear
           loading={loading}
-          disabled={props.disabled || props.readonly}
-          aria-required={props.required || undefined}
           notFoundContent={loading ? <Spin size="small" /> : t('widget.noMatch')}
           onOpenChange={(open) => {
             if (open && options.length === 0) run('');
           }}
           onChange={(v: string | string[] | undefined) => props.onChange(emptyToUndefined(v ?? undefined))}
-          onBlur={() => props.onBlur(props.id, props.value)}
-          onFocus={() => props.onFocus(props.id, props.value)}
         />
       )}
     />
