@@ -121,6 +121,51 @@ describe('workflow API', () => {
     expect((await t.api('GET', '/api/notifications', { token: t.userToken })).body.unread).toBe(0);
   });
 
+  it('names a running instance’s version on its tasks and answers that version as it was published', async () => {
+    const v1 = approvalFlow('renamed', [t.user.id], {
+      label: { 'zh-CN': '主管审批', en: 'Manager approval' },
+    });
+    expect((await t.api('POST', '/api/flows', { body: v1 })).status).toBe(201);
+    expect((await t.api('POST', '/api/flows/renamed/publish')).status).toBe(200);
+    const rec = await t.api('POST', '/api/entities/order/records', { body: { title: 'Lamp', amount: 80 } });
+    const started = await t.api('POST', '/api/flows/renamed/instances', { body: { recordId: rec.body.id } });
+    expect(started.status).toBe(201);
+    // Version 2 renames the node; the running instance stays on version 1.
+    const v2 = {
+      ...v1,
+      nodes: v1.nodes.map((n) => (n.id === 'a' ? { ...n, data: { ...n.data, label: 'Finance' } } : n)),
+    };
+    expect((await t.api('PUT', '/api/flows/renamed', { body: v2 })).status).toBe(200);
+    expect((await t.api('POST', '/api/flows/renamed/publish')).body.publishedVersion).toBe(2);
+
+    const todo = await t.api('GET', '/api/tasks?view=todo', { token: t.userToken });
+    expect(
+      todo.body.items.find((i: { instanceId: string }) => i.instanceId === started.body.id),
+    ).toMatchObject({
+      flow: 'renamed',
+      version: 1,
+      nodeId: 'a',
+    });
+    const label = (r: {
+      body: { definition: { nodes: Array<{ id: string; data: { label?: unknown } }> } };
+    }) => r.body.definition.nodes.find((n) => n.id === 'a')?.data.label;
+    const first = await t.api('GET', '/api/flows/renamed/versions/1', { token: t.userToken });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ kind: 'flow', key: 'renamed', version: 1 });
+    expect(label(first)).toEqual({ 'zh-CN': '主管审批', en: 'Manager approval' });
+    expect(label(await t.api('GET', '/api/flows/renamed/versions/2', { token: t.userToken }))).toBe(
+      'Finance',
+    );
+
+    expect((await t.api('GET', '/api/flows/renamed/versions/3')).status).toBe(404);
+    expect((await t.api('GET', '/api/flows/nope/versions/1')).status).toBe(404);
+    for (const bad of ['0', 'latest', '1.5']) {
+      const r = await t.api('GET', `/api/flows/renamed/versions/${bad}`);
+      expect(r.status, bad).toBe(400);
+      expect(JSON.stringify(r.body.error.details.fields), bad).toContain('version');
+    }
+  });
+
   it('refuses a stage move naming the rule and missing fields', async () => {
     const stageEntity = { ...orderDef, key: 'deal' };
     expect((await t.api('POST', '/api/entities', { body: stageEntity })).status).toBe(201);

@@ -70,6 +70,17 @@ const definitionDetail: JsonSchema = {
     },
   },
 };
+const definitionVersion: JsonSchema = obj(
+  {
+    kind: { enum: ['flow', 'blueprint', 'automation'] },
+    key: { type: 'string' },
+    version: { type: 'integer' },
+    definition: { type: 'object' },
+    publishedAt: { type: 'string', format: 'date-time' },
+    publishedBy: { type: ['string', 'null'] },
+  },
+  ['kind', 'key', 'version', 'definition', 'publishedAt', 'publishedBy'],
+);
 const taskSchema: JsonSchema = obj(
   {
     id: { type: 'string' },
@@ -261,6 +272,30 @@ export function buildWorkflowRoutes(deps: WorkflowRoutesDeps): AnyRoute[] {
         responses: { '200': { description: 'The definition', schema: definitionDetail } },
         async handler({ ws, params }) {
           return { body: await wf.definitions.get(ws, k.kind, params.key) };
+        },
+      }),
+    );
+    add(
+      defineRoute<{ key: string; version: string }>({
+        method: 'GET',
+        path: `${k.path}/{key}/versions/{version}`,
+        operationId: `get${k.op}Version`,
+        summary: { en: `One published version of a ${k.en}`, 'zh-CN': `${k.zh}的某个发布版本` },
+        description: 'As it was published: what the instances started on it follow to their end.',
+        tags: [k.tag],
+        auth: 'user',
+        workspace: true,
+        params: obj(
+          {
+            key: { type: 'string', pattern: KEY },
+            version: { type: 'string', pattern: '^[1-9][0-9]{0,8}$' },
+          },
+          ['key', 'version'],
+        ),
+        query: noQuery,
+        responses: { '200': { description: 'The version', schema: definitionVersion } },
+        async handler({ ws, params }) {
+          return { body: await wf.definitions.version(ws, k.kind, params.key, Number(params.version)) };
         },
       }),
     );

@@ -71,6 +71,7 @@ export type {
   DefinitionKind,
   DefinitionSummary,
   DefinitionsApi,
+  DefinitionVersion,
 } from './workflow/definitions.js';
 export { loadDirectory } from './workflow/directory.js';
 export {

@@ -114,6 +114,8 @@ export interface DefinitionsApi {
   remove(ws: string, kind: DefinitionKind, key: string): Promise<void>;
   publish(ws: string, principal: Principal, kind: DefinitionKind, key: string): Promise<DefinitionDetail>;
   setEnabled(ws: string, kind: DefinitionKind, key: string, enabled: boolean): Promise<DefinitionDetail>;
+  /** One published version as it was published (what its running instances follow); NOT_FOUND otherwise. */
+  version(ws: string, kind: DefinitionKind, key: string, version: number): Promise<DefinitionVersion>;
   /** A published version (the latest when `version` is omitted); null when never published. */
   published(
     q: Db,
@@ -122,6 +124,15 @@ export interface DefinitionsApi {
     key: string,
     version?: number,
   ): Promise<{ version: number; definition: AnyDefinition } | null>;
+}
+
+export interface DefinitionVersion {
+  kind: DefinitionKind;
+  key: string;
+  version: number;
+  definition: AnyDefinition;
+  publishedAt: string;
+  publishedBy: string | null;
 }
 
 export function definitionsApi(
@@ -388,6 +399,24 @@ export function definitionsApi(
           await syncSchedule(tx, ws, key, cur.published as Automation | null, enabled);
         return detail(tx, ws, await row(tx, ws, kind, key));
       });
+    },
+    async version(ws, kind, key, version) {
+      const [r] = Number.isSafeInteger(version)
+        ? await db.query<{ definition: AnyDefinition; published_at: Date; published_by: string | null }>(
+            `SELECT definition, published_at, published_by::text FROM ${workspaceSchema(ws)}._wf_versions
+              WHERE kind = $1 AND key = $2 AND version = $3`,
+            [kind, key, version],
+          )
+        : [];
+      if (!r) throw notFound(`${WHAT[kind][0]}|${WHAT[kind][1]}`, { kind, key, version });
+      return {
+        kind,
+        key,
+        version,
+        definition: r.definition,
+        publishedAt: iso(r.published_at) as string,
+        publishedBy: r.published_by,
+      };
     },
     async published(q, ws, kind, key, version) {
       const s = workspaceSchema(ws);

@@ -90,6 +90,8 @@ export interface TaskView {
 export interface TaskListItem extends Partial<TaskView> {
   instanceId: string;
   flow: string;
+  /** The flow version the instance runs on: its node names are that version's. */
+  version: number;
   entity: string;
   recordId: string;
   submitter: string;
@@ -997,7 +999,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
       const me = uuidOrNull(p.userId);
       const limit = Math.min(Math.max(o.limit ?? 50, 1), 200);
       const offset = Math.max(o.offset ?? 0, 0);
-      const inst = `i.flow, i.entity, i.record_id::text, i.submitter::text, i.status AS instance_status, i.started_at`;
+      const inst = `i.flow, i.version AS flow_version, i.entity, i.record_id::text, i.submitter::text, i.status AS instance_status, i.started_at`;
       let sql: string;
       if (o.view === 'todo' || o.view === 'done') {
         const where =
@@ -1014,6 +1016,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
       const rows = await db.query<
         TaskRow & {
           flow: string;
+          flow_version: number;
           entity: string;
           record_id: string;
           submitter: string;
@@ -1031,6 +1034,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
             : {}),
           instanceId: String(r.instance_id),
           flow: r.flow,
+          version: Number(r.flow_version),
           entity: r.entity,
           recordId: r.record_id,
           submitter: r.submitter,

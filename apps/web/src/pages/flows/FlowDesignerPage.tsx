@@ -21,7 +21,7 @@ import { ApiError } from '../../api.js';
 import { toIssues } from '../../components/RecordDrawer.js';
 import { useApp } from '../../context.js';
 import { navigate } from '../../router.js';
-import { errorText, forgetFlow, textIn, useWorkflow } from './common.js';
+import { errorText, textIn, useWorkflow } from './common.js';
 import type { DefinitionDetail } from './flow-api.js';
 import { useFlowStrings } from './flow-strings.js';
 
@@ -239,7 +239,6 @@ export default function FlowDesignerPage(props: { flowKey: string }): ReactNode 
                 setBusy('publish');
                 try {
                   const r = await api.publish(detail.key);
-                  forgetFlow(detail.key);
                   setDetail(r);
                   setServerIssues([]);
                   message.success(t('designer.published', { v: r.publishedVersion }));

@@ -37,7 +37,7 @@ import { toIssues } from '../../components/RecordDrawer.js';
 import { useApp } from '../../context.js';
 import { navigate, queryParam, useLocation } from '../../router.js';
 import { formServices } from '../../services.js';
-import { announceTasksChanged, errorText, useFlowInfos, useWorkflow } from './common.js';
+import { announceTasksChanged, errorText, flowRef, useFlowInfos, useWorkflow } from './common.js';
 import { FlowHistory } from './FlowHistory.js';
 import type { HistoryEntry, Instance, TaskActionBody } from './flow-api.js';
 import {
@@ -106,8 +106,8 @@ export default function TaskPage(props: { instanceId: string }): ReactNode {
     void load();
   }, [load]);
 
-  const flows = useFlowInfos(instance ? [instance.flow] : []);
-  const flow = instance ? flows.get(instance.flow) : undefined;
+  const flows = useFlowInfos(instance ? [instance] : []);
+  const flow = instance ? flows.get(flowRef(instance.flow, instance.version)) : undefined;
   const entity = instance ? app.entities.find((e) => e.key === instance.entity) : undefined;
   const me = app.session.user.id;
   const myTask = instance?.myTasks.find((x) => x.id === wantedTask) ?? instance?.myTasks[0];

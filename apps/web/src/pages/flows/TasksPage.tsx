@@ -2,12 +2,12 @@ import { ReloadOutlined } from '@ant-design/icons';
 import { localize } from '@formwork/metadata';
 import { formatDateTime } from '@formwork/ui/views';
 import { Badge, Button, Card, Empty, List, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { type HTMLAttributes, type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
+import { type HTMLAttributes, type ReactNode, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { recordTitle } from '../../api.js';
 import { useApp } from '../../context.js';
 import { navigate, queryParam, useLocation } from '../../router.js';
-import { errorText, useFlowInfos, useTasksChanged, useWorkflow } from './common.js';
+import { errorText, flowRef, useFlowInfos, useTasksChanged, useWorkflow } from './common.js';
 import type { TaskListItem, TaskView } from './flow-api.js';
 import { dueState, flowName, instanceTone, nodeLabel, parseView, TASK_VIEWS, taskTone } from './inbox.js';
 
@@ -85,7 +85,8 @@ export default function TasksPage(): ReactNode {
   );
 
   const items = data?.items ?? [];
-  const flows = useFlowInfos(useMemo(() => items.map((i) => i.flow), [items]));
+  const flows = useFlowInfos(items);
+  const flowOf = (i: TaskListItem) => flows.get(flowRef(i.flow, i.version));
   const titles = useRecordTitles(items);
   const now = new Date();
 
@@ -138,10 +139,10 @@ export default function TasksPage(): ReactNode {
       title: t('tasks.columns.flow'),
       render: (_: unknown, i: TaskListItem) => (
         <Space orientation="vertical" size={0}>
-          <span>{flowName(flows.get(i.flow), i.flow, app.locale)}</span>
+          <span>{flowName(flowOf(i), i.flow, app.locale)}</span>
           {i.nodeId && (
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {nodeLabel(flows.get(i.flow), i.nodeId, app.locale)}
+              {nodeLabel(flowOf(i), i.nodeId, app.locale)}
               {i.kind ? ` · ${t(`kinds.${i.kind}`)}` : ''}
             </Typography.Text>
           )}
@@ -205,8 +206,8 @@ export default function TasksPage(): ReactNode {
                   {status(i)}
                 </Space>
                 <span>
-                  {flowName(flows.get(i.flow), i.flow, app.locale)}
-                  {i.nodeId ? ` · ${nodeLabel(flows.get(i.flow), i.nodeId, app.locale)}` : ''}
+                  {flowName(flowOf(i), i.flow, app.locale)}
+                  {i.nodeId ? ` · ${nodeLabel(flowOf(i), i.nodeId, app.locale)}` : ''}
                 </span>
                 <Typography.Text type="secondary">
                   {person(i.submitter)} · {when(i)} {due(i)}

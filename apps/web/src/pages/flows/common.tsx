@@ -2,7 +2,7 @@ import type { Locale } from '@formwork/metadata';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../../api.js';
 import { useApp } from '../../context.js';
-import { type DefinitionDetail, type WorkflowApi, workflowApi } from './flow-api.js';
+import { type WorkflowApi, workflowApi } from './flow-api.js';
 import type { FlowInfo, NodeInfo } from './inbox.js';
 
 /** The workflow routes bound to the app's API connection. */
@@ -36,44 +36,43 @@ export function useTasksChanged(cb: () => void): void {
   }, [cb]);
 }
 
-// --- flow definitions by key, for node names and node settings -----------------------------------------
+// --- flow versions, for node names and node settings ------------------------------------------------------
 
+/** A flow version as a map key: an instance's node names are those of the version it runs on. */
+export const flowRef = (key: string, version: number): string => `${key}@${version}`;
+
+/** Published versions never change: each is asked for once per page load. */
 const flowCache = new Map<string, Promise<FlowInfo | null>>();
 
-function toInfo(d: DefinitionDetail): FlowInfo {
-  const def = (d.published ?? d.draft) as { name?: FlowInfo['name']; nodes?: NodeInfo[] };
-  return { key: d.key, name: def.name ?? d.name ?? null, nodes: def.nodes ?? [] };
-}
-
-/** Forgets a cached flow (after publishing a new version). */
-export function forgetFlow(key: string): void {
-  flowCache.delete(key);
-}
-
-/** The published flows named by `keys` (their names and node settings); unknown ones are left out. */
-export function useFlowInfos(keys: readonly string[]): Map<string, FlowInfo> {
+/** The flow versions named by `refs` (their names and node settings) by {@link flowRef}; unknown ones are left out. */
+export function useFlowInfos(refs: ReadonlyArray<{ flow: string; version: number }>): Map<string, FlowInfo> {
   const wf = useWorkflow();
   const [infos, setInfos] = useState<Map<string, FlowInfo>>(new Map());
-  const wanted = [...new Set(keys)].sort().join('\n');
+  const wanted = [...new Set(refs.map((r) => flowRef(r.flow, r.version)))].sort().join('\n');
   useEffect(() => {
     let live = true;
     const list = wanted === '' ? [] : wanted.split('\n');
     void Promise.all(
-      list.map((k) => {
-        let p = flowCache.get(k);
+      list.map((ref) => {
+        let p = flowCache.get(ref);
         if (!p) {
+          const at = ref.lastIndexOf('@');
+          const key = ref.slice(0, at);
           p = wf
-            .definitions('flow')
-            .get(k)
-            .then(toInfo, () => null);
-          flowCache.set(k, p);
+            .definitions<{ name?: FlowInfo['name']; nodes?: NodeInfo[] }>('flow')
+            .version(key, Number(ref.slice(at + 1)))
+            .then(
+              (v) => ({ key, name: v.definition.name ?? null, nodes: v.definition.nodes ?? [] }),
+              () => null,
+            );
+          flowCache.set(ref, p);
         }
-        return p.then((info) => [k, info] as const);
+        return p.then((info) => [ref, info] as const);
       }),
     ).then((pairs) => {
       if (!live) return;
       const m = new Map<string, FlowInfo>();
-      for (const [k, info] of pairs) if (info) m.set(k, info);
+      for (const [ref, info] of pairs) if (info) m.set(ref, info);
       setInfos(m);
     });
     return () => {

@@ -100,6 +100,8 @@ export type TaskView = 'todo' | 'done' | 'startedByMe' | 'ccMe';
 export interface TaskListItem extends Partial<Task> {
   instanceId: string;
   flow: string;
+  /** The version the instance runs on. */
+  version: number;
   entity: string;
   recordId: string;
   submitter: string;
@@ -195,6 +197,12 @@ export function workflowApi(api: Api) {
       list: (entity?: string) =>
         call<{ items: DefinitionSummary[] }>('GET', `${base}${qs({ entity })}`).then((r) => r.items),
       get: (key: string) => call<DefinitionDetail<T>>('GET', `${base}/${seg(key)}`),
+      /** One published version, as its instances follow it. */
+      version: (key: string, version: number) =>
+        call<{ key: string; version: number; definition: T; publishedAt: string }>(
+          'GET',
+          `${base}/${seg(key)}/versions/${version}`,
+        ),
       create: (def: T) => call<DefinitionDetail<T>>('POST', base, def),
       update: (key: string, def: T) => call<DefinitionDetail<T>>('PUT', `${base}/${seg(key)}`, def),
       remove: (key: string) => call<void>('DELETE', `${base}/${seg(key)}`),
