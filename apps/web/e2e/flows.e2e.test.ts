@@ -495,6 +495,31 @@ describe('workflow screens end to end', () => {
       'Notify 李经理 in the app: Big order: 年度维保合同',
     );
     await shot(ap, 'flows-8-automation-dry-run');
+
+    // A second action, made in the form rather than in JSON: the owner goes round robin to 李经理.
+    const editor = ap.getByTestId('actions-editor');
+    await editor.getByTestId('add-action').click();
+    const added = editor.getByTestId('action-row').last();
+    await pick(ap, added, 'Actions', 'Assign the owner');
+    await pick(ap, added, 'Members', '李经理');
+    await ap.getByTestId('automation-save').click();
+    await expect
+      .poll(
+        async () =>
+          (
+            await api<{ draft: { actions: Array<{ type: string; strategy?: string; members?: string[] }> } }>(
+              server.url,
+              'GET',
+              '/api/automations/order.big',
+              undefined,
+              adminToken,
+            )
+          ).draft.actions[1],
+      )
+      .toMatchObject({ type: 'assignOwner', strategy: 'roundRobin', members: [expect.any(String)] });
+    await dry.getByTestId('dry-run-go').click();
+    await expect.poll(() => result.getByTestId('run-effects').textContent()).toContain('Owner = 李经理');
+    await shot(ap, 'flows-9-automation-assign-owner');
     const runs = await api<{ items: unknown[] }>(
       server.url,
       'GET',

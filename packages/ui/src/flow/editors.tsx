@@ -6,15 +6,8 @@ import {
   type Locale,
   localize,
 } from '@formwork/metadata';
-import type {
-  AssigneeRule,
-  Deadline,
-  Duration,
-  EdgeCondition,
-  FlowAction,
-  ValueSource,
-} from '@formwork/workflow';
-import { Button, Checkbox, Input, InputNumber, Radio, Select, Space, Switch } from 'antd';
+import type { AssigneeRule, Deadline, Duration, EdgeCondition } from '@formwork/workflow';
+import { Button, Checkbox, Input, InputNumber, Radio, Select, Space } from 'antd';
 import { createContext, type ReactNode, useContext, useEffect, useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FilterBuilder } from '../views/FilterBuilder.js';
@@ -28,6 +21,8 @@ export interface DesignerEnv {
   entity: EntityDefinition;
   locale: Locale;
   dir: Directory;
+  /** The entities an action may create or update records in (automations); none in a flow. */
+  entities?: readonly EntityDefinition[];
 }
 
 export const EnvContext = createContext<DesignerEnv | null>(null);
@@ -38,8 +33,11 @@ export const EnvContext = createContext<DesignerEnv | null>(null);
  */
 export function FlowEditorsProvider(props: DesignerEnv & { children: ReactNode }): ReactNode {
   useFlowCss();
-  const { children, entity, locale, dir } = props;
-  const env = useMemo(() => ({ entity, locale, dir }), [entity, locale, dir]);
+  const { children, entity, locale, dir, entities } = props;
+  const env = useMemo(
+    () => ({ entity, locale, dir, ...(entities ? { entities } : {}) }),
+    [entity, locale, dir, entities],
+  );
   return <EnvContext.Provider value={env}>{children}</EnvContext.Provider>;
 }
 
@@ -89,14 +87,14 @@ export function Section(props: { title: string; children: ReactNode; testId?: st
   );
 }
 
-function setLang(text: I18nText | undefined, locale: Locale, v: string): I18nText | undefined {
+export function setLang(text: I18nText | undefined, locale: Locale, v: string): I18nText | undefined {
   const base = typeof text === 'string' ? { 'zh-CN': text, en: text } : { ...(text ?? {}) };
   if (v === '') delete base[locale];
   else base[locale] = v;
   return Object.keys(base).length === 0 ? undefined : base;
 }
 
-function langOf(text: I18nText | undefined, locale: Locale): string {
+export function langOf(text: I18nText | undefined, locale: Locale): string {
   if (typeof text === 'string') return text;
   return text?.[locale] ?? '';
 }
@@ -134,7 +132,7 @@ export function LabelEditor(props: {
   );
 }
 
-const searchable = {
+export const searchable = {
   showSearch: { optionFilterProp: 'label' as const },
 };
 
@@ -560,356 +558,6 @@ export function ConditionEditor(props: {
           />
         </Space>
       </div>
-    </div>
-  );
-}
-
-type SourceKind = 'value' | 'formula' | 'field';
-const kindOf = (s: ValueSource): SourceKind =>
-  'formula' in s ? 'formula' : 'field' in s ? 'field' : 'value';
-
-/** `set` of an update: field → a value, a formula or another field's value. */
-export function SetEditor(props: {
-  value: Record<string, ValueSource>;
-  onChange(v: Record<string, ValueSource>): void;
-}): ReactNode {
-  const { t } = useTranslation('flow');
-  const env = useEnv();
-  const entries = Object.entries(props.value);
-  const fields = env.entity.fields.map((f) => ({
-    value: f.key,
-    label: localize(f.label, env.locale, f.key),
-  }));
-  const replace = (i: number, key: string, src: ValueSource) => {
-    const next: Record<string, ValueSource> = {};
-    entries.forEach(([k, v], j) => {
-      if (j === i) next[key] = src;
-      else if (k !== key) next[k] = v;
-    });
-    props.onChange(next);
-  };
-  return (
-    <div className="fw-flow-set">
-      {entries.map(([key, src], i) => (
-        <div key={key} className="fw-flow-rule" data-testid="set-row">
-          <Space.Compact block>
-            <Select
-              aria-label={t('action.set')}
-              value={key}
-              style={{ width: '50%' }}
-              {...searchable}
-              options={fields}
-              onChange={(k: string) => replace(i, k, src)}
-            />
-            <Select
-              aria-label={t('action.valueKinds.value')}
-              value={kindOf(src)}
-              style={{ width: '35%' }}
-              options={(['value', 'formula', 'field'] as const).map((k) => ({
-                value: k,
-                label: t(`action.valueKinds.${k}`),
-              }))}
-              onChange={(k: SourceKind) =>
-                replace(
-                  i,
-                  key,
-                  k === 'value'
-                    ? { value: '' }
-                    : k === 'formula'
-                      ? { formula: '' }
-                      : { field: fields[0]?.value ?? '' },
-                )
-              }
-            />
-            <Button
-              aria-label={t('action.remove')}
-              icon={<DeleteOutlined />}
-              onClick={() => props.onChange(Object.fromEntries(entries.filter((_, j) => j !== i)))}
-            />
-          </Space.Compact>
-          {'formula' in src && (
-            <Input
-              aria-label={t('action.valueKinds.formula')}
-              value={src.formula}
-              onChange={(e) => replace(i, key, { formula: e.target.value })}
-            />
-          )}
-          {'field' in src && (
-            <Select
-              aria-label={t('action.valueKinds.field')}
-              value={src.field || undefined}
-              style={{ width: '100%' }}
-              {...searchable}
-              options={fields}
-              onChange={(f: string) => replace(i, key, { field: f })}
-            />
-          )}
-          {'value' in src && (
-            <ValueInput
-              entity={env.entity}
-              field={key}
-              value={src.value}
-              locale={env.locale}
-              onChange={(value) => replace(i, key, { value })}
-            />
-          )}
-        </div>
-      ))}
-      <Button
-        size="small"
-        icon={<PlusOutlined />}
-        onClick={() => {
-          const free = fields.find((f) => !(f.value in props.value));
-          if (free) props.onChange({ ...props.value, [free.value]: { value: '' } });
-        }}
-      >
-        {t('action.addField')}
-      </Button>
-    </div>
-  );
-}
-
-/** A constant for a field: its options, a number, a switch, or text. */
-function ValueInput(props: {
-  entity: EntityDefinition;
-  field: string;
-  value: unknown;
-  locale: Locale;
-  onChange(v: unknown): void;
-}): ReactNode {
-  const { t } = useTranslation('flow');
-  const f = props.entity.fields.find((x) => x.key === props.field);
-  const label = t('action.valueKinds.value');
-  if (f?.options && f.options.length > 0) {
-    return (
-      <Select
-        aria-label={label}
-        mode={f.type === 'multiSelect' ? 'multiple' : undefined}
-        value={(props.value as string | string[] | undefined) || undefined}
-        style={{ width: '100%' }}
-        options={f.options.map((o) => ({ value: o.value, label: localize(o.label, props.locale, o.value) }))}
-        onChange={(v) => props.onChange(v)}
-      />
-    );
-  }
-  if (f && ['number', 'amount', 'percent', 'rating'].includes(f.type)) {
-    return (
-      <InputNumber
-        aria-label={label}
-        value={typeof props.value === 'number' ? props.value : null}
-        style={{ width: '100%' }}
-        onChange={(v) => props.onChange(typeof v === 'number' ? v : null)}
-      />
-    );
-  }
-  if (f?.type === 'boolean') {
-    return <Switch aria-label={label} checked={props.value === true} onChange={(v) => props.onChange(v)} />;
-  }
-  return (
-    <Input
-      aria-label={label}
-      value={
-        typeof props.value === 'string'
-          ? props.value
-          : props.value === null || props.value === undefined
-            ? ''
-            : String(props.value)
-      }
-      onChange={(e) => props.onChange(e.target.value)}
-    />
-  );
-}
-
-/** The actions of an automated-action node (update the record, notify, call a webhook). */
-export function ActionsEditor(props: { value: FlowAction[]; onChange(v: FlowAction[]): void }): ReactNode {
-  const { t } = useTranslation('flow');
-  const env = useEnv();
-  const list = props.value;
-  const set = (i: number, a: FlowAction) => props.onChange(list.map((x, j) => (j === i ? a : x)));
-  const fresh = (type: FlowAction['type']): FlowAction => {
-    if (type === 'updateRecord') {
-      const first = env.entity.fields[0]?.key;
-      return { type, set: first ? { [first]: { value: '' } } : {} };
-    }
-    if (type === 'notify')
-      return { type, to: [{ type: 'submitter' }], channels: ['inApp'], title: { 'zh-CN': '', en: '' } };
-    return { type: 'webhook', url: 'https://', method: 'POST' };
-  };
-  return (
-    <div className="fw-flow-actions" data-testid="actions-editor">
-      {list.map((a, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: actions have no identity of their own
-        <div key={i} className="fw-flow-action" data-testid="action-row">
-          <Space.Compact block>
-            <Select
-              aria-label={t('action.title')}
-              value={a.type}
-              style={{ width: '100%' }}
-              options={(['updateRecord', 'notify', 'webhook'] as const).map((x) => ({
-                value: x,
-                label: t(`action.types.${x}`),
-              }))}
-              onChange={(type: FlowAction['type']) => set(i, fresh(type))}
-            />
-            <Button
-              aria-label={t('action.remove')}
-              icon={<DeleteOutlined />}
-              onClick={() => props.onChange(list.filter((_, j) => j !== i))}
-            />
-          </Space.Compact>
-          {a.type === 'updateRecord' && (
-            <SetEditor value={a.set} onChange={(s) => set(i, { ...a, set: s })} />
-          )}
-          {a.type === 'notify' && (
-            <>
-              <AssigneeRulesEditor
-                label={t('action.to')}
-                value={a.to}
-                onChange={(to) => set(i, { ...a, to })}
-              />
-              <fieldset className="fw-flow-prop fw-flow-fieldset">
-                <legend className="fw-flow-prop-label">{t('action.channels')}</legend>
-                <Checkbox.Group
-                  value={a.channels ?? ['inApp']}
-                  options={[
-                    { value: 'inApp', label: t('action.inApp') },
-                    { value: 'email', label: t('action.email') },
-                  ]}
-                  onChange={(v) =>
-                    set(i, { ...a, channels: (v.length > 0 ? v : ['inApp']) as Array<'inApp' | 'email'> })
-                  }
-                />
-              </fieldset>
-              <LabelEditor
-                zhLabel={t('action.titleZh')}
-                enLabel={t('action.titleEn')}
-                value={a.title}
-                onChange={(title) => set(i, { ...a, title: title ?? '' })}
-              />
-              <LongTextEditor
-                zhLabel={t('action.bodyZh')}
-                enLabel={t('action.bodyEn')}
-                value={a.body}
-                onChange={(body) => {
-                  const { body: _drop, ...rest } = a;
-                  set(i, body === undefined ? rest : { ...rest, body });
-                }}
-              />
-              <div className="fw-flow-help">{t('action.templateHint', { tag: '{{field}}' })}</div>
-            </>
-          )}
-          {a.type === 'webhook' && (
-            <>
-              <Prop label={t('action.url')}>
-                {(id) => (
-                  <Input
-                    id={id}
-                    value={a.url}
-                    maxLength={2000}
-                    onChange={(e) => set(i, { ...a, url: e.target.value.trim() })}
-                  />
-                )}
-              </Prop>
-              <Prop label={t('action.method')}>
-                {(id) => (
-                  <Select
-                    id={id}
-                    value={a.method ?? 'POST'}
-                    style={{ width: 120 }}
-                    options={['POST', 'PUT', 'PATCH'].map((x) => ({ value: x, label: x }))}
-                    onChange={(method: 'POST' | 'PUT' | 'PATCH') => set(i, { ...a, method })}
-                  />
-                )}
-              </Prop>
-              <HeadersEditor
-                value={a.headers ?? {}}
-                onChange={(headers) => {
-                  const { headers: _drop, ...rest } = a;
-                  set(i, Object.keys(headers).length > 0 ? { ...rest, headers } : rest);
-                }}
-              />
-            </>
-          )}
-        </div>
-      ))}
-      <Button
-        size="small"
-        icon={<PlusOutlined />}
-        onClick={() => props.onChange([...list, fresh('updateRecord')])}
-        data-testid="add-action"
-      >
-        {t('action.add')}
-      </Button>
-    </div>
-  );
-}
-
-function LongTextEditor(props: {
-  value: I18nText | undefined;
-  onChange(v: I18nText | undefined): void;
-  zhLabel: string;
-  enLabel: string;
-}): ReactNode {
-  return (
-    <>
-      {(['zh-CN', 'en'] as const).map((l) => (
-        <Prop key={l} label={l === 'zh-CN' ? props.zhLabel : props.enLabel}>
-          {(id) => (
-            <Input.TextArea
-              id={id}
-              autoSize={{ minRows: 2, maxRows: 6 }}
-              value={langOf(props.value, l)}
-              onChange={(e) => props.onChange(setLang(props.value, l, e.target.value))}
-            />
-          )}
-        </Prop>
-      ))}
-    </>
-  );
-}
-
-function HeadersEditor(props: {
-  value: Record<string, string>;
-  onChange(v: Record<string, string>): void;
-}): ReactNode {
-  const { t } = useTranslation('flow');
-  const entries = Object.entries(props.value);
-  const rebuild = (rows: Array<[string, string]>) =>
-    props.onChange(Object.fromEntries(rows.filter(([k]) => k !== '')));
-  return (
-    <div className="fw-flow-prop">
-      <div className="fw-flow-prop-label">{t('action.headers')}</div>
-      {entries.map(([k, v], i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: header rows are edited in place
-        <Space.Compact key={i} block style={{ marginBottom: 4 }}>
-          <Input
-            aria-label={t('action.headerName')}
-            value={k}
-            onChange={(e) =>
-              rebuild(
-                entries.map((x, j) => (j === i ? [e.target.value.replace(/[^A-Za-z0-9-]/g, ''), x[1]] : x)),
-              )
-            }
-          />
-          <Input
-            aria-label={t('action.headerValue')}
-            value={v}
-            onChange={(e) => rebuild(entries.map((x, j) => (j === i ? [x[0], e.target.value] : x)))}
-          />
-          <Button
-            icon={<DeleteOutlined />}
-            aria-label={t('action.remove')}
-            onClick={() => rebuild(entries.filter((_, j) => j !== i))}
-          />
-        </Space.Compact>
-      ))}
-      <Button
-        size="small"
-        icon={<PlusOutlined />}
-        onClick={() => props.onChange({ ...props.value, [`X-Header-${entries.length + 1}`]: '' })}
-      >
-        {t('action.addHeader')}
-      </Button>
     </div>
   );
 }

@@ -14,6 +14,7 @@ export type {
   TaskKind,
   TaskStatus,
 } from '@formwork/workflow';
+export { ActionsEditor } from './actions-editor.js';
 export {
   conditionText,
   type Directory,
@@ -27,7 +28,6 @@ export {
   rulesText,
 } from './describe.js';
 export {
-  ActionsEditor,
   AssigneeRulesEditor,
   type DesignerEnv,
   DurationInput,

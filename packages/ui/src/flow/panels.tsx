@@ -15,9 +15,9 @@ import type {
 import { Alert, Button, Checkbox, InputNumber, Radio, Select, Space, Switch, Tooltip } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ActionsEditor } from './actions-editor.js';
 import { edgeText, nodeTitle } from './describe.js';
 import {
-  ActionsEditor,
   AssigneeRulesEditor,
   ConditionEditor,
   DeadlineEditor,

@@ -1,4 +1,4 @@
-import { type FilterNode, localize } from '@formwork/metadata';
+import { type EntityDefinition, type FilterNode, localize } from '@formwork/metadata';
 import {
   ActionsEditor,
   type Automation,
@@ -6,6 +6,7 @@ import {
   type AutomationTrigger,
   DurationInput,
   FlowEditorsProvider,
+  fieldLabel,
   LabelEditor,
   Prop,
 } from '@formwork/ui/flow';
@@ -31,40 +32,13 @@ import {
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { recordTitle } from '../../api.js';
-import { useApp } from '../../context.js';
+import { type AppState, useApp } from '../../context.js';
 import { navigate } from '../../router.js';
 import { errorText, textIn, useWorkflow } from './common.js';
 import { DefinitionHeader, DefinitionMissing, useDefinitionDraft } from './DefinitionEditor.js';
 import { useDirectory } from './FlowDesignerPage.js';
 import type { AutomationRun, DefinitionDetail } from './flow-api.js';
 import { useFlowStrings } from './flow-strings.js';
-
-const FORM_TYPES = new Set(['updateRecord', 'notify', 'webhook']);
-type FlowAction = Parameters<typeof ActionsEditor>[0]['value'][number];
-
-const EXAMPLES: Record<string, AutomationAction> = {
-  updateRecord: { type: 'updateRecord', set: { status: { value: 'following' } } },
-  createRecord: {
-    type: 'createRecord',
-    entity: 'task',
-    set: { title: { formula: 'CONCAT("跟进 ", name)' } },
-  },
-  upsertRecord: {
-    type: 'upsertRecord',
-    entity: 'contact',
-    match: ['phone'],
-    set: { phone: { field: 'phone' } },
-  },
-  assignOwner: { type: 'assignOwner', strategy: 'roundRobin', members: [] },
-  notify: {
-    type: 'notify',
-    to: [{ type: 'field', field: 'ownerId' }],
-    channels: ['inApp'],
-    title: { 'zh-CN': '提醒', en: 'Reminder' },
-  },
-  webhook: { type: 'webhook', url: 'https://example.com/hook', method: 'POST' },
-  startFlow: { type: 'startFlow', flow: 'flow.key' },
-};
 
 /** One automation: trigger, condition and actions; enable/disable, run history and a dry run. */
 export default function AutomationPage(props: { automationKey: string }): ReactNode {
@@ -98,9 +72,6 @@ export default function AutomationPage(props: { automationKey: string }): ReactN
     setDraft(next);
     if (patch.actions) setJson(JSON.stringify(patch.actions, null, 2));
   };
-  const formable = draft.actions.every(
-    (a) => FORM_TYPES.has(a.type) && (a.type !== 'notify' || (a.to && !a.emails)),
-  );
   const fields = entity.fields.map((f) => ({ value: f.key, label: localize(f.label, app.locale, f.key) }));
   const dateFields = entity.fields
     .filter((f) => f.type === 'date' || f.type === 'datetime')
@@ -110,7 +81,7 @@ export default function AutomationPage(props: { automationKey: string }): ReactN
   const setTrigger = (tr: AutomationTrigger) => set({ trigger: tr });
 
   return (
-    <FlowEditorsProvider entity={entity} locale={app.locale} dir={dir}>
+    <FlowEditorsProvider entity={entity} entities={app.entities} locale={app.locale} dir={dir}>
       <div data-testid="automation-page">
         <DefinitionHeader
           state={state}
@@ -318,36 +289,25 @@ export default function AutomationPage(props: { automationKey: string }): ReactN
                 {t('automation.actionsHint')}
               </Typography.Paragraph>
               <Tabs
-                activeKey={formable ? tab : 'json'}
+                activeKey={tab}
                 onChange={(k) => setTab(k as 'form' | 'json')}
                 items={[
                   {
                     key: 'form',
                     label: t('automation.structured'),
-                    disabled: !formable,
-                    children: formable ? (
+                    children: (
                       <ActionsEditor
-                        value={draft.actions as FlowAction[]}
-                        onChange={(actions) => set({ actions: actions as AutomationAction[] })}
+                        for="automation"
+                        value={draft.actions}
+                        onChange={(actions) => set({ actions })}
                       />
-                    ) : null,
+                    ),
                   },
                   {
                     key: 'json',
                     label: t('automation.json'),
                     children: (
                       <Space orientation="vertical" style={{ width: '100%' }}>
-                        <Select
-                          placeholder={t('automation.insert')}
-                          aria-label={t('automation.insert')}
-                          value={null}
-                          style={{ width: 220 }}
-                          options={Object.keys(EXAMPLES).map((k) => ({ value: k, label: k }))}
-                          onChange={(k: string) => {
-                            const ex = EXAMPLES[k];
-                            if (ex) set({ actions: [...draft.actions, ex] });
-                          }}
-                        />
                         <Input.TextArea
                           aria-label={t('automation.actionsJson')}
                           value={json}
@@ -379,7 +339,7 @@ export default function AutomationPage(props: { automationKey: string }): ReactN
             </Card>
           </Col>
           <Col xs={24} lg={10}>
-            <DryRun automationKey={detail.key} entityKey={entity.key} />
+            <DryRun automationKey={detail.key} entity={entity} />
             <Card
               size="small"
               title={t('automation.runs')}
@@ -401,7 +361,7 @@ export default function AutomationPage(props: { automationKey: string }): ReactN
                   dataSource={runs}
                   pagination={{ pageSize: 10 }}
                   expandable={{
-                    expandedRowRender: (r) => <RunDetail run={r} />,
+                    expandedRowRender: (r) => <RunDetail run={r} entity={entity} />,
                   }}
                   columns={[
                     {
@@ -451,7 +411,7 @@ function RunStatus(props: { status: AutomationRun['status'] }): ReactNode {
   return <Tag color={color}>{t(`automation.runStatus.${props.status}`)}</Tag>;
 }
 
-function RunDetail(props: { run: AutomationRun }): ReactNode {
+function RunDetail(props: { run: AutomationRun; entity: EntityDefinition }): ReactNode {
   const app = useApp();
   const { t } = useTranslation('flows');
   const r = props.run;
@@ -478,10 +438,11 @@ function RunDetail(props: { run: AutomationRun }): ReactNode {
       {r.effects.length > 0 ? (
         <>
           <ul style={{ margin: 0, paddingInlineStart: 18 }} data-testid="run-effects">
-            {r.effects.map((e, i) => (
+            {r.effects.map((e, i) => {
+              const text = effectText(e, props.entity, app, t);
               // biome-ignore lint/suspicious/noArrayIndexKey: effects are a fixed list
-              <li key={i}>{effectText(e, app.locale, app.names, t)}</li>
-            ))}
+              return text === null ? null : <li key={i}>{text}</li>;
+            })}
           </ul>
           <details>
             <summary style={{ cursor: 'pointer', fontSize: 12 }}>JSON</summary>
@@ -497,49 +458,59 @@ function RunDetail(props: { run: AutomationRun }): ReactNode {
   );
 }
 
-/** One planned effect in words: who is notified, which fields change, which address is called. */
+/**
+ * One planned effect in words: who is notified, which fields change, which address is called; null for the
+ * runtime's own bookkeeping (the round-robin cursor).
+ */
 function effectText(
   e: Record<string, unknown>,
-  locale: 'zh-CN' | 'en',
-  names: ReadonlyMap<string, string>,
+  entity: EntityDefinition,
+  app: Pick<AppState, 'locale' | 'names' | 'entities'>,
   t: (k: string, o?: Record<string, unknown>) => string,
-): string {
-  const who = (ids: unknown) =>
-    (Array.isArray(ids) ? ids : [])
-      .map((id) => names.get(String(id)) ?? String(id))
-      .join(locale === 'en' ? ', ' : '、');
+): string | null {
+  const { locale, names } = app;
+  const name = (v: unknown) => (typeof v === 'string' ? (names.get(v) ?? v) : JSON.stringify(v));
+  const who = (ids: unknown) => (Array.isArray(ids) ? ids : []).map(name).join(locale === 'en' ? ', ' : '、');
   const msg = (m: unknown) =>
     m && typeof m === 'object' ? ((m as Record<string, string>)[locale] ?? '') : String(m ?? '');
-  const set = (d: unknown) =>
+  // Fields by their labels, members and departments by their names: 负责人 = 李经理, not ownerId = 0193….
+  const set = (d: unknown, target: EntityDefinition | undefined) =>
     Object.entries((d ?? {}) as Record<string, unknown>)
-      .map(([k, v]) => `${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .map(([k, v]) => `${fieldLabel(target, k, locale)} = ${Array.isArray(v) ? who(v) : name(v)}`)
       .join(locale === 'en' ? ', ' : '，');
+  const other = (key: unknown) => {
+    const target = app.entities.find((x) => x.key === key);
+    return { target, label: target ? localize(target.label, locale, target.key) : String(key) };
+  };
   switch (e.type) {
     case 'notify':
       return t('automation.effect.notify', { who: who(e.to), title: msg(e.title) });
     case 'sendEmail':
       return t('automation.effect.sendEmail', { who: who(e.to), title: msg(e.subject) });
     case 'updateRecord':
-      return t('automation.effect.updateRecord', { changes: set(e.changes) });
+      return t('automation.effect.updateRecord', { changes: set(e.changes, entity) });
     case 'createRecord':
-      return t('automation.effect.createRecord', { entity: String(e.entity), changes: set(e.data) });
-    case 'upsertRecord':
-      return t('automation.effect.upsertRecord', { entity: String(e.entity), changes: set(e.data) });
+    case 'upsertRecord': {
+      const { target, label } = other(e.entity);
+      return t(`automation.effect.${e.type}`, { entity: label, changes: set(e.data, target) });
+    }
     case 'callWebhook':
       return t('automation.effect.callWebhook', { url: String(e.url) });
     case 'startFlow':
       return t('automation.effect.startFlow', { flow: String(e.flow) });
+    case 'assignmentCursor':
+      return null;
     default:
       return String(e.type);
   }
 }
 
 /** Plans the draft against a chosen record (optionally with "before" values) and shows what would happen. */
-function DryRun(props: { automationKey: string; entityKey: string }): ReactNode {
+function DryRun(props: { automationKey: string; entity: EntityDefinition }): ReactNode {
   const app = useApp();
   const { t } = useTranslation('flows');
   const wf = useWorkflow();
-  const entity = app.entities.find((e) => e.key === props.entityKey);
+  const entity = props.entity;
   const [options, setOptions] = useState<Array<{ value: string; label: string }>>([]);
   const [recordId, setRecordId] = useState<string | undefined>();
   const [before, setBefore] = useState('');
@@ -629,7 +600,7 @@ function DryRun(props: { automationKey: string; entityKey: string }): ReactNode 
             {result.matched ? (
               <>
                 <Alert type="success" showIcon title={t('automation.matched')} style={{ marginBottom: 8 }} />
-                <RunDetail run={result} />
+                <RunDetail run={result} entity={props.entity} />
               </>
             ) : (
               <Alert type="info" showIcon title={t('automation.notMatched')} />
