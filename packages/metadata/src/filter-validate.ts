@@ -1,6 +1,17 @@
 /**
  * Filter validation (`validateFilter`): its own module because it compiles operand schemas with Ajv —
  * code that only resolves fields or sorts (every list page in the browser) should not carry Ajv.
+ *
+ * A valid filter comes back normalised: each operand is in the field's canonical stored form (a phone
+ * `+86 138-0013-8000` becomes `13800138000`, a datetime becomes UTC ISO), so the store compares it with
+ * the stored value as is. The store matches dedupe keys (case-folded, full-width folded) only in unique
+ * indexes and duplicate detection, not in filters.
+ *
+ * Operand rules: `in`/`nin` take a non-empty array (≤ 1,000); `between` takes `[low, high]` (inclusive);
+ * `isEmpty`/`isNotEmpty` take no value; `period` takes `today|thisWeek|thisMonth|thisQuarter|thisYear|
+ * lastNDays:<1..3650>`; `contains`/`startsWith` on text take a non-empty string (case-insensitive in the
+ * store); on multi-valued fields `contains` takes one element (`in` = has any of, `nin` = has none of);
+ * every other operator takes one value of the field's type (never null — use isEmpty).
  */
 import type { ValidateFunction } from 'ajv';
 import { newAjv } from './ajv.js';

@@ -1,31 +1,8 @@
-import { fieldOperators, getFieldType, isSystemFieldKey, systemFields } from './field-types/index.js';
+import { getFieldType, isSystemFieldKey, systemFields } from './field-types/index.js';
 import { toMessage } from './i18n.js';
-import {
-  type EntityDefinition,
-  FILTER_OPS,
-  type FieldDefinition,
-  type FilterLeaf,
-  type FilterNode,
-  type FilterOp,
-  type Issue,
-  type Message,
-  type Result,
-  type SortItem,
-} from './types.js';
+import type { EntityDefinition, FieldDefinition, Issue, Message, Result, SortItem } from './types.js';
 
-/**
- * Filter and sort validation. A valid filter comes back normalised: each operand is in the field's
- * canonical stored form (a phone `+86 138-0013-8000` becomes `13800138000`, a datetime becomes UTC ISO),
- * so the store compares it with the stored value as is. The store matches dedupe keys (case-folded,
- * full-width folded) only in unique indexes and duplicate detection, not in filters.
- *
- * Operand rules: `in`/`nin` take a non-empty array (≤ 1,000); `between` takes `[low, high]` (inclusive);
- * `isEmpty`/`isNotEmpty` take no value; `period` takes `today|thisWeek|thisMonth|thisQuarter|thisYear|
- * lastNDays:<1..3650>`; `contains`/`startsWith` on text take a non-empty string (case-insensitive in the
- * store); on multi-valued fields `contains` takes one element (`in` = has any of, `nin` = has none of);
- * every other operator takes one value of the field's type (never null — use isEmpty).
- */
-
+/** Filter limits, field resolution and sort parsing; filter validation is in `filter-validate.ts`. */
 export const FILTER_MAX_DEPTH = 8;
 export const FILTER_MAX_LEAVES = 100;
 export const FILTER_MAX_IN = 1000;
@@ -33,10 +10,6 @@ export const SORT_MAX_KEYS = 3;
 
 function m(zh: string, en: string): Message {
   return { 'zh-CN': zh, en };
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** An entity field or a system pseudo-field, by key. */
