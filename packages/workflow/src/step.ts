@@ -1,5 +1,5 @@
 import { DomainError, type Message } from '@formwork/metadata';
-import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
+import { type AnyActorScope, type AnyMachineSnapshot, createActor, initialTransition } from 'xstate';
 import { isActiveMember } from './assignees.js';
 import type { CompiledFlow } from './compile.js';
 import {
@@ -330,6 +330,34 @@ function precheck(compiled: CompiledFlow, c: FlowContext, event: FlowEvent, env:
   }
 }
 
+/**
+ * XState's `transition(machine, …)` builds a throwaway actor — and with it the machine's initial snapshot —
+ * on every call, a sixth of an approval's CPU time. A compiled flow keeps one inert scope instead: its
+ * machine only assigns, so no action is ever executed through the scope, and nothing in it changes.
+ */
+const inertScopes = new WeakMap<CompiledFlow, AnyActorScope>();
+
+function inertScope(compiled: CompiledFlow): AnyActorScope {
+  let scope = inertScopes.get(compiled);
+  if (!scope) {
+    const self = createActor(compiled.machine);
+    const none = () => {};
+    scope = {
+      self,
+      id: '',
+      sessionId: '',
+      system: self.system,
+      logger: none,
+      defer: none,
+      emit: none,
+      stopChild: none,
+      actionExecutor: none,
+    };
+    inertScopes.set(compiled, scope);
+  }
+  return scope;
+}
+
 /** Restore the XState snapshot of a stored instance snapshot. */
 export function restoreSnapshot(compiled: CompiledFlow, snapshot: InstanceSnapshot): AnyMachineSnapshot {
   return compiled.machine.resolveState({
@@ -366,7 +394,7 @@ export function step(
   const restored = restoreSnapshot(compiled, snapshot);
   compiled.current.env = e;
   try {
-    const [next] = transition(compiled.machine, restored, { ...event, $env: e } as never);
+    const next = compiled.machine.transition(restored, { ...event, $env: e } as never, inertScope(compiled));
     if (next.context === restored.context) return refuse('actionNotAllowed', { event: event.type });
     return { ok: true, ...persist(next) };
   } catch (err) {
