@@ -41,6 +41,41 @@ describe('workflow runtime', () => {
     expect(history.filter((h) => h.action === 'end')).toHaveLength(1);
   });
 
+  it('answers every action with the instance as a fresh read shows it', async () => {
+    // The answer is built from the statement that wrote the step (tasks as read before its writes, with
+    // the step's creates and closes applied): it must equal what a later read returns.
+    const ws = await env.ws();
+    const [a, b, c, d, e] = Array.from({ length: 5 }, () => randomUUID()) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    await publishFlow(env, ws, approvalFlow('seq', [a, b, c], { mode: 'sequential' }));
+    const rec = await order(ws);
+    const inst = await env.rt.instances.start(ws, env.admin, { flow: 'seq', recordId: String(rec.id) });
+    const open = (v: { tasks: Array<{ id: string; status: string; assignee: string }> }, who: string) =>
+      v.tasks.find((t) => t.status === 'open' && t.assignee === who)?.id as string;
+    const steps: Array<[string, Parameters<typeof env.rt.instances.act>[3]]> = [
+      [a, { type: 'transfer', to: d }],
+      [d, { type: 'addSigner', members: [e], position: 'after' }],
+      [e, { type: 'comment', comment: 'ok' }],
+      [e, { type: 'approve' }],
+      [b, { type: 'approve' }],
+    ];
+    let view = inst;
+    for (const [who, action] of steps) {
+      const task = open(view, who);
+      expect(task, `${who} has an open task before ${action.type}`).toBeDefined();
+      const answer = await env.rt.instances.act(ws, person(who), task, action);
+      const fresh = await env.rt.instances.get(ws, person(who), inst.id);
+      expect(answer, action.type).toEqual(fresh);
+      view = fresh;
+    }
+    expect(view.tasks.filter((t) => t.status === 'open').map((t) => t.assignee)).toEqual([c]);
+  });
+
   it('applies an event sent twice with the same idempotency key once', async () => {
     const ws = await env.ws();
     const [a, b] = [randomUUID(), randomUUID()];

@@ -177,8 +177,6 @@ interface TaskRow {
   round: number;
   origin: string | null;
   from_member: string | null;
-  field_access: Record<string, string>;
-  default_access: string;
   created_at: Date;
   closed_at: Date | null;
   closed_by: string | null;
@@ -193,6 +191,65 @@ const PIPELINED_EFFECTS = new Set<Effect['type']>([
   'history',
   'instanceEnded',
 ]);
+
+/**
+ * Plain writes that may run as CTEs of one statement: no task is both created and closed, nor closed
+ * twice (CTEs share one snapshot, so such a pair would not see each other).
+ */
+function independent(effects: Effect[]): boolean {
+  const touched = new Set<string>();
+  for (const e of effects) {
+    const id = e.type === 'createTask' ? e.task.id : e.type === 'closeTask' ? e.taskId : null;
+    if (id === null) continue;
+    if (touched.has(id)) return false;
+    touched.add(id);
+  }
+  return true;
+}
+
+/** `WITH w1 AS (write 1), … <main>`, with each statement's `$n` renumbered into one parameter list. */
+function withCtes(
+  writes: Array<{ sql: string; params: unknown[] }>,
+  main: [sql: string, params: unknown[]],
+): [string, unknown[]] {
+  const params: unknown[] = [];
+  const shift = (sql: string, own: unknown[]) => {
+    const base = params.length;
+    params.push(...own);
+    return sql.replace(/\$(\d+)/g, (_, n: string) => `$${base + Number(n)}`);
+  };
+  const ctes = writes.map((w, i) => `w${i + 1} AS (${shift(w.sql, w.params)})`);
+  return [`WITH ${ctes.join(', ')} ${shift(main[0], main[1])}`, params];
+}
+
+/** The tasks as they are once `merged` (written in the statement that read them) is applied. */
+function afterEffects(tasks: TaskRow[], merged: Effect[], instanceId: string, now: Date): TaskRow[] {
+  const rows = tasks.map((t) => ({ ...t }));
+  for (const e of merged) {
+    if (e.type === 'createTask')
+      rows.push({
+        id: e.task.id,
+        instance_id: instanceId,
+        node_id: e.task.nodeId,
+        kind: e.task.kind,
+        assignee: uuidOrNull(e.task.assignee) as string,
+        status: 'open',
+        round: e.task.round,
+        origin: e.task.origin ?? null,
+        from_member: uuidOrNull(e.task.from),
+        created_at: e.task.createdAt as unknown as Date,
+        closed_at: null,
+        closed_by: null,
+      });
+    else if (e.type === 'closeTask') {
+      const row = rows.find((t) => t.id === e.taskId && t.status === 'open');
+      if (row) Object.assign(row, { status: e.status, closed_at: now, closed_by: uuidOrNull(e.by) });
+    }
+  }
+  // As the view's SQL orders them: by creation, then id (code-unit order, as COLLATE "C").
+  const at = (t: TaskRow) => Date.parse(iso(t.created_at) as string);
+  return rows.sort((a, b) => at(a) - at(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
 
 const toTask = (t: TaskRow): TaskView => ({
   id: t.id,
@@ -341,29 +398,52 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
     tx: Db,
     ec: EffectCtx,
     effects: Effect[],
-    /** Statements of the caller to send with the last effects (pipelined too); their rows come in `rows`. */
-    then: Array<[sql: string, params: unknown[]]> = [],
-  ): Promise<{ ended?: InstanceStatus; rows: Promise<unknown[][]> }> {
+    /**
+     * A statement of the caller to send with the last effects; its rows come in `rows`. The last plain
+     * writes become data-modifying CTEs of it — one statement, not one each — when none of them touches a
+     * row another one writes; they are then invisible to it (one snapshot), and `merged` lists them.
+     */
+    then?: [sql: string, params: unknown[]],
+  ): Promise<{ ended?: InstanceStatus; rows: Promise<unknown[]>; merged: Effect[]; now: Date }> {
     const s = workspaceSchema(ec.ws);
     const now = ctx.now();
-    const out: { ended?: InstanceStatus; rows: Promise<unknown[][]> } = { rows: Promise.resolve([]) };
+    const out: { ended?: InstanceStatus; rows: Promise<unknown[]>; merged: Effect[]; now: Date } = {
+      rows: Promise.resolve([]),
+      merged: [],
+      now,
+    };
     const store = storeOn(tx);
     // Plain writes (tasks, history, in-app notifications, copies) are sent without waiting for each
     // answer: the driver pipelines them on the transaction's connection, in order. Any other effect
     // (it reads, or its outcome decides what follows) first waits for them; the last ones go with the
     // COMMIT. A failed write fails the transaction (the driver holds every statement's outcome).
     let pending: Promise<unknown>[] = [];
+    let batch: Array<{ effect: Effect; sql: string; params: unknown[] }> = [];
+    let current: Effect | undefined;
     const write = (sql: string, params: unknown[]) => {
-      pending.push(tx.query(sql, params));
+      batch.push({ effect: current as Effect, sql, params });
+    };
+    const flush = () => {
+      for (const w of batch) pending.push(tx.query(w.sql, w.params));
+      batch = [];
     };
     for (const e of effects) {
       if (!PIPELINED_EFFECTS.has(e.type)) {
+        flush();
         await Promise.all(pending);
         pending = [];
       }
+      current = e;
       await applyEffect(e);
     }
-    out.rows = Promise.all(then.map(([sql, params]) => tx.query(sql, params)));
+    if (then && batch.length > 0 && independent(batch.map((w) => w.effect))) {
+      out.merged = batch.map((w) => w.effect);
+      out.rows = tx.query(...withCtes(batch, then));
+      batch = [];
+    } else {
+      flush();
+      if (then) out.rows = tx.query(...then);
+    }
     // Awaited by the caller after its transaction; should the transaction fail, nobody awaits it.
     out.rows.catch(() => undefined);
     return out;
@@ -729,15 +809,13 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
       tx,
       { ws, entity: inst.entity, recordId: inst.record_id, instanceId, actor, depth: 0 },
       r.effects,
+      // The tasks (for the view) come back from the same statement, as they were before the writes
+      // merged into it; the view applies those.
       [
-        [
-          // The tasks (for the view) come back from the same statement: it runs after the effects'
-          // writes in the pipeline, so it sees them.
-          `UPDATE ${s}._wf_instances SET snapshot = $2::jsonb, seq = seq + 1, updated_at = $3 WHERE id = $1::uuid${
-            withView ? ` RETURNING ${tasksJsonSql(ws, '$1::uuid')} AS tasks` : ''
-          }`,
-          [instanceId, r.snapshot, now.toISOString()],
-        ],
+        `UPDATE ${s}._wf_instances SET snapshot = $2::jsonb, seq = seq + 1, updated_at = $3 WHERE id = $1::uuid${
+          withView ? ` RETURNING ${tasksJsonSql(ws, '$1::uuid')} AS tasks` : ''
+        }`,
+        [instanceId, r.snapshot, now.toISOString()],
       ],
     );
     const ended = out.ended || r.snapshot.status === 'done';
@@ -752,7 +830,8 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
     const view =
       withView && !ended
         ? out.rows.then((rows) => {
-            const tasks = (rows[0]?.[0] as { tasks: TaskRow[] } | undefined)?.tasks ?? [];
+            const read = (rows[0] as { tasks: TaskRow[] } | undefined)?.tasks ?? [];
+            const tasks = afterEffects(read, out.merged, instanceId, out.now);
             return { ...inst, snapshot: r.snapshot, updated_at: now, tasks };
           })
         : undefined;
@@ -784,9 +863,12 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
 
   /** `participant`: the caller was just accepted as the assignee of one of its tasks. */
   /** An instance with its tasks (a JSON array), in one statement. */
+  // The columns a view shows (a task's field access is the flow's, not the row's), aggregated as json:
+  // built as text, not as a jsonb tree that is then printed.
   const tasksJsonSql = (ws: string, instance: string) =>
-    `COALESCE((SELECT jsonb_agg(to_jsonb(t) ORDER BY t.created_at, t.id) FROM ${workspaceSchema(ws)}._wf_tasks t
-                WHERE t.instance_id = ${instance}), '[]'::jsonb)`;
+    `COALESCE((SELECT json_agg(t ORDER BY t.created_at, t.id COLLATE "C") FROM (SELECT id, instance_id, node_id, kind,
+                assignee, status, round, origin, from_member, created_at, closed_at, closed_by
+                FROM ${workspaceSchema(ws)}._wf_tasks WHERE instance_id = ${instance}) t), '[]'::json)`;
   const viewSql = (ws: string) =>
     `SELECT i.*, ${tasksJsonSql(ws, 'i.id')} AS tasks FROM ${workspaceSchema(ws)}._wf_instances i WHERE i.id = $1::uuid`;
   type ViewRow = InstanceRow & { tasks: TaskRow[] };

@@ -28,9 +28,15 @@ export function invalid(
   return new DomainError('VALIDATION_FAILED', details, [issue]);
 }
 
+const UTC_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/;
+
 export function iso(v: unknown): string | null {
   if (v === null || v === undefined) return null;
-  return v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
+  if (v instanceof Date) return v.toISOString();
+  // A timestamptz read through JSON in a UTC session (the common case) is rewritten, not parsed.
+  const text = String(v);
+  if (UTC_MS.test(text)) return `${text.slice(0, 23)}Z`;
+  return new Date(text).toISOString();
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
