@@ -98,6 +98,12 @@ function submitterMatches(c: FlowContext, env: RunEnv, s: NonNullable<EdgeCondit
   return true;
 }
 
+/** The context to change: the step's own copy once it made one, a new copy before that. */
+function ownDraft(context: FlowContext, env: RunEnv): FlowContext {
+  if (env.draft !== context) env.draft = cloneJson(context);
+  return env.draft;
+}
+
 function makeImplementations(
   def: FlowDefinition,
   filters: Map<string, FilterNode>,
@@ -108,8 +114,9 @@ function makeImplementations(
   const mutate =
     (fn: (c: FlowContext, env: RunEnv, event: EngineEvent, params: Params) => void) =>
     ({ context, event }: { context: FlowContext; event: EngineEvent }, params: Params): FlowContext => {
-      const draft = cloneJson(context);
-      fn(draft, envOf(event, current), event, params);
+      const env = envOf(event, current);
+      const draft = ownDraft(context, env);
+      fn(draft, env, event, params);
       return draft;
     };
   const actions = {
@@ -137,8 +144,9 @@ function makeImplementations(
         { context, event }: { context: FlowContext; event: EngineEvent },
         params: { node: string | null; outcome: 'approved' | 'rejected' | 'cancelled' },
       ) => {
-        const draft = cloneJson(context);
-        endInstance(draft, envOf(event, current), params.node, params.outcome);
+        const env = envOf(event, current);
+        const draft = ownDraft(context, env);
+        endInstance(draft, env, params.node, params.outcome);
         return draft;
       },
     ),

@@ -88,6 +88,11 @@ export interface RunEnv {
   nowIso: string;
   ids: () => string;
   timeZone: string;
+  /**
+   * The copy of the context this step's first action made: the step's later actions change it in place
+   * rather than copying it again (no one else holds it; the stored snapshot is never touched).
+   */
+  draft?: FlowContext;
 }
 
 export type EngineEvent = FlowEvent & { $env: RunEnv };
