@@ -57,6 +57,17 @@ describe('readConfig', () => {
     expect(two.ok && two.config.workers).toBe(2);
   });
 
+  it('sizes the PostgreSQL pool only when asked, within 1–200', () => {
+    const unset = readConfig({ DATABASE_URL: 'postgres://x/y' }, '/');
+    expect(unset.ok && 'dbPool' in unset.config).toBe(false);
+    const six = readConfig({ FORMWORK_DB_POOL: '6', DATABASE_URL: 'postgres://x/y' }, '/');
+    expect(six.ok && six.config.dbPool).toBe(6);
+    for (const bad of ['0', '201', '2.5', 'lots']) {
+      const r = readConfig({ FORMWORK_DB_POOL: bad }, '/');
+      expect(r.ok ? '' : r.errors.join(), bad).toContain('FORMWORK_DB_POOL must be 1–200');
+    }
+  });
+
   it('names every invalid variable instead of starting', () => {
     const r = readConfig(
       {

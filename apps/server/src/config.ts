@@ -5,6 +5,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl?: string;
+  /** PostgreSQL connections of each process (the store's default when unset). */
+  dbPool?: number;
   dataDir: string;
   adminEmail: string;
   adminPassword?: string;
@@ -45,6 +47,10 @@ export function readConfig(
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     errors.push('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const rawPool = env.FORMWORK_DB_POOL?.trim();
+  const dbPool = rawPool ? Number(rawPool) : undefined;
+  if (dbPool !== undefined && (!Number.isInteger(dbPool) || dbPool < 1 || dbPool > 200))
+    errors.push(`FORMWORK_DB_POOL must be 1–200, got "${env.FORMWORK_DB_POOL}"`);
   const adminPassword = env.FORMWORK_ADMIN_PASSWORD || undefined;
   if (
     adminPassword !== undefined &&
@@ -68,6 +74,7 @@ export function readConfig(
       port,
       host: env.HOST || '0.0.0.0',
       ...(databaseUrl ? { databaseUrl } : {}),
+      ...(dbPool !== undefined ? { dbPool } : {}),
       dataDir: resolve(cwd, env.FORMWORK_DATA_DIR || 'data'),
       adminEmail,
       ...(adminPassword ? { adminPassword } : {}),

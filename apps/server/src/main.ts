@@ -27,7 +27,8 @@ Environment: PORT, HOST, DATABASE_URL (PostgreSQL; default: embedded PGlite in F
 FORMWORK_ADMIN_EMAIL, FORMWORK_ADMIN_PASSWORD, FORMWORK_TIMEZONE, FORMWORK_LOG (info|warn|error|silent),
 FORMWORK_WEB_DIR (the built web app; default apps/web/dist), FORMWORK_JOBS=off (serve without running jobs),
 FORMWORK_SMTP_URL, FORMWORK_MAIL_FROM (e-mail from flows and automations), FORMWORK_WORKERS (server
-processes sharing the port, a number or "auto"; above 1 needs DATABASE_URL).`;
+processes sharing the port, a number or "auto"; above 1 needs DATABASE_URL), FORMWORK_DB_POOL (PostgreSQL
+connections per process, default 10).`;
 
 function makeLogger(config: Config): Logger {
   if (config.log === 'silent') return silentLogger;
@@ -42,10 +43,13 @@ function makeLogger(config: Config): Logger {
   };
 }
 
+const dbOptions = (config: Config) =>
+  config.databaseUrl
+    ? { databaseUrl: config.databaseUrl, poolSize: config.dbPool }
+    : { dataDir: config.dataDir };
+
 async function open(config: Config): Promise<Db> {
-  const db = await openDb(
-    config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
-  );
+  const db = await openDb(dbOptions(config));
   await migrate(db);
   return db;
 }
@@ -95,10 +99,7 @@ async function prepare(config: Config, logger: Logger): Promise<void> {
 async function serve(config: Config, role: 'single' | 'worker'): Promise<void> {
   const t0 = performance.now();
   const logger = makeLogger(config);
-  const db =
-    role === 'single'
-      ? await open(config)
-      : await openDb(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+  const db = role === 'single' ? await open(config) : await openDb(dbOptions(config));
   // Definitions and credentials are served from memory while the cache bus is live (ADR 0007).
   const cacheBus = await startCacheBus(db);
   const store = createStore(db, { timeZone: config.timeZone, cacheBus });

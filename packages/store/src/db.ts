@@ -55,11 +55,18 @@ export interface OpenDbOptions {
   poolSize?: number | undefined;
 }
 
+/**
+ * PostgreSQL connections per process unless told otherwise: the driver's own default. More connections
+ * than the server has cores to run them only make their transactions wait on each other — on the 2-core
+ * benchmark machine 10 connections did 10–25 % more approvals per second than 20, at less CPU per approval.
+ */
+const DEFAULT_POOL_SIZE = 10;
+
 /** Opens the database the options describe. */
 export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
   if (opts.databaseUrl) {
     const { openPostgres } = await import('./drivers/postgres.js');
-    return openPostgres(opts.databaseUrl, { poolSize: opts.poolSize ?? 20 });
+    return openPostgres(opts.databaseUrl, { poolSize: opts.poolSize ?? DEFAULT_POOL_SIZE });
   }
   const { openPglite } = await import('./drivers/pglite.js');
   return openPglite({

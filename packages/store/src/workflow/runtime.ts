@@ -212,15 +212,26 @@ function withCtes(
   writes: Array<{ sql: string; params: unknown[] }>,
   main: [sql: string, params: unknown[]],
 ): [string, unknown[]] {
-  const params: unknown[] = [];
-  const shift = (sql: string, own: unknown[]) => {
-    const base = params.length;
-    params.push(...own);
-    return sql.replace(/\$(\d+)/g, (_, n: string) => `$${base + Number(n)}`);
-  };
-  const ctes = writes.map((w, i) => `w${i + 1} AS (${shift(w.sql, w.params)})`);
-  return [`WITH ${ctes.join(', ')} ${shift(main[0], main[1])}`, params];
+  const params = [...writes.flatMap((w) => w.params), ...main[1]];
+  const key = `${writes.map((w) => `${w.sql}\0${w.params.length}`).join('\0')}\0${main[0]}`;
+  let sql = mergedSql.get(key);
+  if (sql === undefined) {
+    let base = 0;
+    const shift = (text: string, count: number) => {
+      const at = base;
+      base += count;
+      return text.replace(/\$(\d+)/g, (_, n: string) => `$${at + Number(n)}`);
+    };
+    const ctes = writes.map((w, i) => `w${i + 1} AS (${shift(w.sql, w.params.length)})`);
+    sql = `WITH ${ctes.join(', ')} ${shift(main[0], main[1].length)}`;
+    if (mergedSql.size >= 1000) mergedSql.clear();
+    mergedSql.set(key, sql);
+  }
+  return [sql, params];
 }
+
+/** Merged statements by their parts: a handful of shapes per workspace (emptied should it ever grow). */
+const mergedSql = new Map<string, string>();
 
 /** The tasks as they are once `merged` (written in the statement that read them) is applied. */
 function afterEffects(tasks: TaskRow[], merged: Effect[], instanceId: string, now: Date): TaskRow[] {
