@@ -27,7 +27,7 @@ import { dealSearch, RAW_INSERT } from './raw.js';
 import { writeResults } from './report.js';
 import { ADMIN, type ServerProcess, startServer } from './server-process.js';
 import { benchWeb } from './web.js';
-import { benchApprovals, benchAutomationOverhead, benchTimerPrecision } from './workflow.js';
+import { benchWorkflow } from './workflow.js';
 
 type Kind = 'postgres' | 'pglite';
 type Figures = Record<string, number>;
@@ -291,12 +291,7 @@ async function benchDatabase(kind: Kind, port: number): Promise<Figures> {
       log('postgres: approvals, timer precision, automation overhead');
       const wdb = await openDb({ databaseUrl: url });
       try {
-        const wf = {
-          ...(await benchApprovals(wdb)),
-          ...(await benchTimerPrecision(wdb)),
-          ...(await benchAutomationOverhead(wdb)),
-        };
-        for (const [k, v] of Object.entries(wf)) f[`workflow.${k}`] = v;
+        for (const [k, v] of Object.entries(await benchWorkflow(wdb, log))) f[`workflow.${k}`] = v;
       } finally {
         await wdb.close();
       }
