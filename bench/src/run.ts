@@ -23,6 +23,7 @@ import { bulkLoad } from './bulk.js';
 import { DEAL_ENTITY, deal } from './fixtures.js';
 import { type LoadResult, load, loop } from './load.js';
 import { benchPermissions, preparePermissionBench } from './permissions.js';
+import { quiet } from './quiet.js';
 import { dealSearch, RAW_INSERT } from './raw.js';
 import { writeResults } from './report.js';
 import { ADMIN, type ServerProcess, startServer } from './server-process.js';
@@ -281,6 +282,12 @@ async function benchDatabase(kind: Kind, port: number): Promise<Figures> {
     Object.assign(f, await benchPermissions(server.baseUrl, SECONDS, CONNECTIONS));
     if (kind === 'postgres' && process.env.BENCH_WEB !== 'off') {
       // Issue 5: the browser figures do not depend on the database; measured once, in Chromium.
+      const qdb = await openDb({ databaseUrl: url });
+      try {
+        f['web.quietWaitS'] = await quiet(qdb, log);
+      } finally {
+        await qdb.close();
+      }
       log('web: staff form weight, 200-field form, 10,000-row scroll (Chromium)');
       const web = await benchWeb({ baseUrl: server.baseUrl, admin: ADMIN, log });
       for (const [k, v] of Object.entries(web)) if (typeof v === 'number') f[`web.${k}`] = v;

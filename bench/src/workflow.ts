@@ -12,6 +12,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { JobRunner } from '@formwork/server';
 import { createStore, createWorkflowRuntime, type Db, type Principal, startCacheBus } from '@formwork/store';
+import { quiet } from './quiet.js';
 
 type Figures = Record<string, number>;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -54,27 +55,6 @@ function flow(key: string, members: string[]) {
       { id: 'e2', source: 'a', target: 'end' },
     ],
   };
-}
-
-/**
- * Waits (at most `maxS` seconds) until no autovacuum worker runs on the server, then checkpoints, so the
- * workflow figures measure the runtime rather than the vacuum of the million rows `pnpm bench` loaded and
- * updated before. Answers the seconds waited.
- */
-async function quiet(db: Db, log: (msg: string) => void, maxS = 600): Promise<number> {
-  const t0 = performance.now();
-  const busy = () =>
-    db.query<{ query: string }>(
-      `SELECT query FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`,
-    );
-  let workers = await busy();
-  if (workers.length > 0) log(`waiting for autovacuum: ${workers.map((w) => w.query).join('; ')}`);
-  while (workers.length > 0 && performance.now() - t0 < maxS * 1000) {
-    await new Promise((r) => setTimeout(r, 1000));
-    workers = await busy();
-  }
-  await db.exec('CHECKPOINT');
-  return round((performance.now() - t0) / 1000);
 }
 
 /** The three workflow benchmarks on a migrated PostgreSQL database, after `quiet`. */
