@@ -160,18 +160,27 @@ export async function benchTimerPrecision(
   };
 }
 
-/** Mean create latency (sequential) without and with a record-created automation. */
-export async function benchAutomationOverhead(db: Db, opts: { records?: number } = {}): Promise<Figures> {
-  const records = opts.records ?? 1000;
+/**
+ * Create latency (sequential) without and with a record-created automation. The two workspaces take turns
+ * in blocks of 100 creates (A B, then B A, …), so a machine that speeds up or slows down during the run
+ * weighs on both alike; each figure is the median of its blocks' mean latency.
+ */
+export async function benchAutomationOverhead(
+  db: Db,
+  opts: { blocks?: number; perBlock?: number } = {},
+): Promise<Figures> {
+  const blocks = opts.blocks ?? 10;
+  const perBlock = opts.perBlock ?? 100;
   const store = createStore(db);
   const rt = createWorkflowRuntime(db);
-  const timeCreates = async (ws: string) => {
-    for (let i = 0; i < 50; i++) await store.records.create(ws, admin, ENTITY.key, { title: `warm${i}` });
+  let n = 0;
+  const block = async (ws: string, count: number) => {
     const t0 = performance.now();
-    for (let i = 0; i < records; i++)
-      await store.records.create(ws, admin, ENTITY.key, { title: `r${i}`, amount: i });
-    return (performance.now() - t0) / records;
+    for (let i = 0; i < count; i++)
+      await store.records.create(ws, admin, ENTITY.key, { title: `r${n++}`, amount: i });
+    return (performance.now() - t0) / count;
   };
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
   const plain = await workspace(db);
   const withAuto = await workspace(db);
   await rt.definitions.create(withAuto, admin, 'automation', {
@@ -181,8 +190,16 @@ export async function benchAutomationOverhead(db: Db, opts: { records?: number }
     actions: [{ type: 'updateRecord', set: { amount: { value: 1 } } }],
   });
   await rt.definitions.publish(withAuto, admin, 'automation', 'onCreate');
-  const a = await timeCreates(plain);
-  const b = await timeCreates(withAuto);
+  await block(plain, 50);
+  await block(withAuto, 50);
+  const without: number[] = [];
+  const withOne: number[] = [];
+  for (let i = 0; i < blocks; i++) {
+    const order = i % 2 === 0 ? [plain, withAuto] : [withAuto, plain];
+    for (const ws of order) (ws === plain ? without : withOne).push(await block(ws, perBlock));
+  }
+  const a = median(without);
+  const b = median(withOne);
   await db.query(`DELETE FROM formwork.jobs WHERE workspace = ANY($1::text[])`, [[plain, withAuto]]);
   return {
     createMsWithout: round(a, 3),
