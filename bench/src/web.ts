@@ -227,7 +227,15 @@ export async function benchWeb(opts: WebBenchOptions): Promise<WebBenchResult> {
     await page.evaluate(RECORD_KEYSTROKES);
     const input = page.locator('[data-field="f0"] input').first();
     await input.click();
+    // BENCH_WEB_TRACE=<file>: a Chromium performance trace (devtools.timeline: events, style, layout,
+    // paint) of the page while it is typed into, to open in DevTools' Performance panel.
+    const traceTo = process.env.BENCH_WEB_TRACE;
+    if (traceTo) await chrome.startTracing(page, { path: traceTo, categories: ['devtools.timeline'] });
     await page.keyboard.type('Formwork keystroke benchmark', { delay: 60 });
+    if (traceTo) {
+      await chrome.stopTracing();
+      log(`web bench: keystroke trace in ${traceTo}`);
+    }
     await page.waitForTimeout(300);
     const keys = (await page.evaluate<number[]>('window.__keys')).sort((a, b) => a - b);
     out.keystrokeP50Ms = Math.round((keys[Math.floor(keys.length / 2)] ?? 0) * 10) / 10;
