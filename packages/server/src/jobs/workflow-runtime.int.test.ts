@@ -74,6 +74,10 @@ describe('workflow runtime', () => {
       view = fresh;
     }
     expect(view.tasks.filter((t) => t.status === 'open').map((t) => t.assignee)).toEqual([c]);
+    // The last approval writes two history lines in one step: they keep their order.
+    await env.rt.instances.act(ws, person(c), open(view, c), { type: 'approve' });
+    const history = await env.rt.instances.history(ws, env.admin, inst.id);
+    expect(history.slice(-2).map((h) => h.action)).toEqual(['approve', 'end']);
   });
 
   it('applies an event sent twice with the same idempotency key once', async () => {

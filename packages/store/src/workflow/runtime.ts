@@ -194,11 +194,14 @@ const PIPELINED_EFFECTS = new Set<Effect['type']>([
 
 /**
  * Plain writes that may run as CTEs of one statement: no task is both created and closed, nor closed
- * twice (CTEs share one snapshot, so such a pair would not see each other).
+ * twice (CTEs share one snapshot, so such a pair would not see each other), and at most one history line
+ * (CTEs run in no set order, and history lines are read in the order of their ids).
  */
 function independent(effects: Effect[]): boolean {
   const touched = new Set<string>();
+  let history = 0;
   for (const e of effects) {
+    if (e.type === 'history' && ++history > 1) return false;
     const id = e.type === 'createTask' ? e.task.id : e.type === 'closeTask' ? e.taskId : null;
     if (id === null) continue;
     if (touched.has(id)) return false;
@@ -423,7 +426,9 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
       merged: [],
       now,
     };
-    const store = storeOn(tx);
+    // Built on first use: most events write no record.
+    let txStore: Store | undefined;
+    const store = () => (txStore ??= storeOn(tx));
     // Plain writes (tasks, history, in-app notifications, copies) are sent without waiting for each
     // answer: the driver pipelines them on the transaction's connection, in order. Any other effect
     // (it reads, or its outcome decides what follows) first waits for them; the last ones go with the
@@ -550,7 +555,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
         }
         case 'updateRecord':
           if (ec.entity && ec.recordId && Object.keys(e.changes).length > 0) {
-            await store.records.update(
+            await store().records.update(
               ec.ws,
               runtimePrincipal(uuidOrNull(e.by ?? ec.actor)),
               ec.entity,
@@ -638,7 +643,7 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
           }
           break;
         case 'createRecord':
-          await store.records.create(ec.ws, runtimePrincipal(), e.entity, e.data, { source: 'automation' });
+          await store().records.create(ec.ws, runtimePrincipal(), e.entity, e.data, { source: 'automation' });
           break;
         case 'upsertRecord': {
           const filter = {
@@ -646,14 +651,16 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
               value === null ? { field, op: 'isEmpty' } : { field, op: 'eq', value },
             ),
           };
-          const found = await store.records.list(ec.ws, runtimePrincipal(), e.entity, { filter, limit: 1 });
+          const found = await store().records.list(ec.ws, runtimePrincipal(), e.entity, { filter, limit: 1 });
           const first = found.items[0];
           if (first)
-            await store.records.update(ec.ws, runtimePrincipal(), e.entity, String(first.id), e.data, {
+            await store().records.update(ec.ws, runtimePrincipal(), e.entity, String(first.id), e.data, {
               source: 'automation',
             });
           else
-            await store.records.create(ec.ws, runtimePrincipal(), e.entity, e.data, { source: 'automation' });
+            await store().records.create(ec.ws, runtimePrincipal(), e.entity, e.data, {
+              source: 'automation',
+            });
           break;
         }
         case 'startFlow':
