@@ -265,6 +265,14 @@ function afterEffects(tasks: TaskRow[], merged: Effect[], instanceId: string, no
   return rows.sort((a, b) => at(a) - at(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** What `applyEffects` did: the instance outcome, the caller's statement's rows, the writes merged into it. */
+interface EffectsOutcome {
+  ended?: InstanceStatus;
+  rows: Promise<unknown[]>;
+  merged: Effect[];
+  now: Date;
+}
+
 const toTask = (t: TaskRow): TaskView => ({
   id: t.id,
   instanceId: t.instance_id,
@@ -414,14 +422,14 @@ export function createWorkflowRuntime(db: Db, opts: WorkflowRuntimeOptions = {})
     effects: Effect[],
     /**
      * A statement of the caller to send with the last effects; its rows come in `rows`. The last plain
-     * writes become data-modifying CTEs of it — one statement, not one each — when none of them touches a
-     * row another one writes; they are then invisible to it (one snapshot), and `merged` lists them.
+     * writes become data-modifying CTEs of it — one statement, not one each — when `independent` allows;
+     * they are then invisible to it (one snapshot), and `merged` lists them.
      */
     then?: [sql: string, params: unknown[]],
-  ): Promise<{ ended?: InstanceStatus; rows: Promise<unknown[]>; merged: Effect[]; now: Date }> {
+  ): Promise<EffectsOutcome> {
     const s = workspaceSchema(ec.ws);
     const now = ctx.now();
-    const out: { ended?: InstanceStatus; rows: Promise<unknown[]>; merged: Effect[]; now: Date } = {
+    const out: EffectsOutcome = {
       rows: Promise.resolve([]),
       merged: [],
       now,
