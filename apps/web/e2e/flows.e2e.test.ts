@@ -15,6 +15,7 @@ import {
   launchChromium,
   loginToken,
   loginUi,
+  pick,
   type RunningFormwork,
   shot,
   startFormwork,
@@ -93,15 +94,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Picks `option` in the antd Select labelled `label` inside `scope`. */
-async function pick(page: Page, scope: Locator, label: string, option: string): Promise<void> {
-  await scope.getByLabel(label, { exact: true }).last().click();
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
-    .first()
-    .click();
-}
-
 /** Drags from one React Flow handle to another with the mouse, as a person draws an edge. */
 async function drawEdge(page: Page, from: Locator, to: Locator): Promise<void> {
   const a = await from.boundingBox();
@@ -138,7 +130,7 @@ describe('workflow screens end to end', () => {
     await page.getByTestId('workflow-admin').waitFor();
     await page.getByTestId('definition-new').click();
     const dialog = page.getByTestId('definition-form');
-    await pick(page, dialog, 'Form', 'Order');
+    await pick(page, 'Form', 'Order', { scope: dialog });
     await dialog.getByLabel('Key', { exact: true }).fill('order.approval');
     await dialog.getByLabel('Name (Chinese)', { exact: true }).fill('订单审批');
     await dialog.getByLabel('Name (English)', { exact: true }).fill('Order approval');
@@ -152,8 +144,8 @@ describe('workflow screens end to end', () => {
     const panel = page.getByTestId('node-panel');
     await panel.getByLabel('Name (Chinese)', { exact: true }).fill('经理审批');
     await panel.getByLabel('Name (English)', { exact: true }).fill('Manager approval');
-    await pick(page, panel, 'Rule type', 'Role');
-    await pick(page, panel, 'Roles', 'Sales manager');
+    await pick(page, 'Rule type', 'Role', { scope: panel });
+    await pick(page, 'Roles', 'Sales manager', { scope: panel });
     await page.keyboard.press('Escape');
     await expect
       .poll(() => page.getByTestId('flow-node-approval1').textContent())
@@ -199,9 +191,9 @@ describe('workflow screens end to end', () => {
     // Condition → approved (the first branch is the default), → rejected through the panel.
     await page.getByTestId('flow-node-condition1').click();
     const cond = page.getByTestId('node-panel');
-    await pick(page, cond, 'Connect to', 'End (approved)');
+    await pick(page, 'Connect to', 'End (approved)', { scope: cond });
     await cond.getByTestId('connect-button').click();
-    await pick(page, cond, 'Connect to', 'End (rejected)');
+    await pick(page, 'Connect to', 'End (rejected)', { scope: cond });
     await cond.getByTestId('connect-button').click();
     // The new branch has no condition yet: the check says so.
     await expect.poll(() => page.getByTestId('problem-count').textContent()).toContain('1 errors');
@@ -215,8 +207,8 @@ describe('workflow screens end to end', () => {
     await edge.getByLabel('Branch name (Chinese)', { exact: true }).fill('超过 5 万');
     await edge.getByLabel('Branch name (English)', { exact: true }).fill('Over 50,000');
     await edge.getByRole('button', { name: /Add condition/ }).click();
-    await pick(page, edge, 'Field', 'Amount');
-    await pick(page, edge, 'Operator', 'greater than');
+    await pick(page, 'Field', 'Amount', { scope: edge });
+    await pick(page, 'Operator', 'greater than', { scope: edge });
     await edge.getByLabel('Value', { exact: true }).fill('50000');
     await page.getByTestId('flow-title').click();
     await expect.poll(() => page.getByTestId('problem-count').textContent()).toContain('No problems');
@@ -500,8 +492,8 @@ describe('workflow screens end to end', () => {
     const editor = ap.getByTestId('actions-editor');
     await editor.getByTestId('add-action').click();
     const added = editor.getByTestId('action-row').last();
-    await pick(ap, added, 'Actions', 'Assign the owner');
-    await pick(ap, added, 'Members', '李经理');
+    await pick(ap, 'Actions', 'Assign the owner', { scope: added });
+    await pick(ap, 'Members', '李经理', { scope: added });
     await ap.getByTestId('automation-save').click();
     await expect
       .poll(

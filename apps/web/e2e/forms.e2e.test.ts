@@ -14,6 +14,7 @@ import {
   launchChromium,
   loginToken,
   loginUi,
+  pick,
   type RunningFormwork,
   shot,
   startFormwork,
@@ -59,29 +60,6 @@ async function retype(page: Page, selector: string, text: string): Promise<void>
   await input.click();
   await input.press('ControlOrMeta+A');
   await input.pressSequentially(text);
-}
-
-/** Types `text` into the searchable antd Select labelled `label` and takes the first match. */
-async function search(page: Page, label: string, text: string): Promise<void> {
-  await page.getByLabel(label, { exact: true }).last().click();
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
-
-/**
- * Picks `option` in the antd Select labelled `label`, in that select's own dropdown (the one holding the
- * listbox its input controls): on a loaded machine another select's dropdown may still be closing.
- */
-async function pick(page: Page, label: string, option: string): Promise<void> {
-  const box = page.getByLabel(label, { exact: true }).last();
-  await box.click();
-  let list: string | null = null;
-  await expect.poll(async () => (list = await box.getAttribute('aria-controls'))).toBeTruthy();
-  await page
-    .locator('.ant-select-dropdown', { has: page.locator(`[id="${list}"]`) })
-    .locator('.ant-select-item-option', { hasText: option })
-    .first()
-    .click();
 }
 
 describe('forms end to end', () => {
@@ -140,12 +118,11 @@ describe('forms end to end', () => {
     await props.getByRole('group', { name: 'Show/hide rule' }).locator('textarea').fill('amount1 > 10000');
     await add('Subform'); // subform1 with a text column `item`
     await label('明细', 'Items');
-    await pick(page, 'Add column', 'Amount'); // subform1.amount1
-    await page
-      .getByRole('option', { name: 'subform1' })
-      .or(page.locator('[data-canvas-field="subform1"]'))
-      .first()
-      .click();
+    const subform = page.locator('[data-canvas-field="subform1"]');
+    await pick(page, 'Add column', 'Amount', {
+      done: async () => ((await subform.textContent()) ?? '').includes('· 2'),
+    }); // subform1.amount1
+    await page.getByRole('option', { name: 'subform1' }).or(subform).first().click();
     await add('Formula'); // formula1 = the subform total
     await label('明细合计', 'Items total');
     await props.getByLabel('Formula', { exact: true }).fill('SUM(subform1.amount1)');
@@ -245,8 +222,7 @@ describe('forms end to end', () => {
     await phone.getByTestId('filter-button').click();
     const drawer = phone.getByTestId('filter-drawer');
     await drawer.getByRole('button', { name: '+ 添加条件', exact: true }).click();
-    await search(phone, '字段', '预算');
-    await expect.poll(async () => drawer.getByTestId('filter-condition').textContent()).toContain('预算');
+    await pick(phone, '字段', '预算', { search: '预算' });
     await pick(phone, '条件', '大于');
     // The value box follows the operator just picked; on a loaded machine it may be redrawn after the
     // fill, so fill until it holds the value.
@@ -258,8 +234,10 @@ describe('forms end to end', () => {
       })
       .toBe('10000');
     await phone.getByTestId('filter-done').click();
+    // Once closed, the drawer hands the focus back to the filter button.
+    await drawer.waitFor({ state: 'hidden' });
     await expect.poll(async () => phone.getByTestId('record-row').count()).toBe(2);
-    await search(phone, '排序', '预算 ↓');
+    await pick(phone, '排序', '预算 ↓', { search: '预算' });
     await expect
       .poll(async () => phone.getByTestId('record-row').first().textContent())
       .toContain('广州南方物流');
@@ -278,7 +256,7 @@ describe('forms end to end', () => {
     await phone.locator('.ant-modal').waitFor({ state: 'detached' });
     await phone.reload();
     await phone.getByTestId('records-page').waitFor();
-    await search(phone, '视图', '大单');
+    await pick(phone, '视图', '大单', { search: '大单' });
     await expect.poll(async () => phone.getByTestId('record-row').count()).toBe(2);
     expect(await phone.getByTestId('record-row').first().textContent()).toContain('广州南方物流');
   });

@@ -9,7 +9,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const webDir = fileURLToPath(new URL('..', import.meta.url));
 export const serverDir = join(webDir, '../server');
@@ -157,4 +158,47 @@ export async function loginUi(
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Picks `option` in the antd Select labelled `label` inside `opts.scope` (the page by default), in that
+ * select's own dropdown, typing `opts.search` into it first when given. Then it waits until `opts.done`
+ * holds — by default, until the select shows the option — and picks again when it does not: on a loaded
+ * machine a click can reach a dropdown that is still opening or closing, or the dropdown can close (the
+ * focus moved) before the click, and be lost.
+ */
+export async function pick(
+  page: Page,
+  label: string,
+  option: string,
+  opts: { scope?: Locator; search?: string; done?: () => Promise<boolean> } = {},
+): Promise<void> {
+  const box = (opts.scope ?? page).getByLabel(label, { exact: true }).last();
+  const root = box.locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " ant-select ")][1]');
+  const done =
+    opts.done ??
+    (async () => ((await root.locator('.ant-select-content').first().textContent()) ?? '').includes(option));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if ((await box.getAttribute('aria-expanded')) !== 'true') await box.click();
+      if (opts.search !== undefined) {
+        await page.keyboard.press('ControlOrMeta+A');
+        await page.keyboard.type(opts.search);
+      }
+      // The open select's input names its listbox.
+      let list: string | null = null;
+      await expect
+        .poll(async () => (list = await box.getAttribute('aria-controls')), { timeout: 5000 })
+        .toBeTruthy();
+      await page
+        .locator('.ant-select-dropdown', { has: page.locator(`[id="${list}"]`) })
+        .locator('.ant-select-item-option', { hasText: option })
+        .first()
+        .click({ timeout: 5000 });
+      await expect.poll(done, { timeout: 3000 }).toBe(true);
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
 }
