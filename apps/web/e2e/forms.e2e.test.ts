@@ -317,4 +317,60 @@ describe('forms end to end', () => {
     expect(history.items.map((h) => h.action).slice(0, 2)).toEqual(['restore', 'delete']);
     await staff.close();
   });
+
+  it('loads a long list page by page as it is scrolled, each record once', async () => {
+    await api(
+      server.url,
+      'POST',
+      '/api/entities',
+      { key: 'lead', fields: [{ key: 'name', type: 'text' }] },
+      adminToken,
+    );
+    const records = Array.from({ length: 450 }, (_, i) => ({ name: `Lead ${i}` }));
+    await api(server.url, 'POST', '/api/entities/lead/records/bulk', { records }, adminToken);
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await desk.newPage();
+    await loginUi(page, server.url, ADMIN);
+    // Pages take 400 ms to come (the real server, answering late), so the list is scrolled while one is
+    // on its way: it must not ask for the same page again.
+    const asked: string[] = [];
+    await page.route(
+      (url) => url.pathname === '/api/entities/lead/records',
+      async (route) => {
+        asked.push(new URL(route.request().url()).searchParams.get('cursor') ?? 'first');
+        await new Promise((r) => setTimeout(r, 400));
+        await route.continue();
+      },
+    );
+    await page.goto(`${server.url}/e/lead`);
+    const scroller = page.getByTestId('record-table-scroll');
+    const table = page.locator('.fw-record-table');
+    await expect.poll(async () => table.getAttribute('aria-rowcount')).toBe('201'); // the first page + header
+    // Scrolling to the end asks for the next page (200 records a page), until the last one is in.
+    let turn = 0;
+    await expect
+      .poll(
+        async () => {
+          await scroller.evaluate(
+            (el, up) => {
+              el.scrollTop = el.scrollHeight - el.clientHeight - up;
+            },
+            300 * (turn++ % 2),
+          );
+          return table.getAttribute('aria-rowcount');
+        },
+        { timeout: 15_000, interval: 50 },
+      )
+      .toBe('451');
+    // No page came twice: more scrolling asks for nothing more.
+    for (let i = 0; i < 5; i++) await scroller.evaluate((el) => el.scrollBy(0, -300 + el.scrollHeight));
+    await page.waitForLoadState('networkidle');
+    expect(await table.getAttribute('aria-rowcount')).toBe('451');
+    expect(asked).toHaveLength(3);
+    expect(new Set(asked).size).toBe(3);
+    const ids = await page.getByTestId('record-row').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(await page.getByTestId('total').textContent()).toContain('450');
+    await desk.close();
+  });
 });

@@ -108,10 +108,15 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
     [trash, app.locale, found],
   );
 
+  // A next page in flight (a ref, not state: the page is not drawn again to say so — the table's last row
+  // already reads "loading" — only when the page arrives).
+  const loadingMore = useRef<object | null>(null);
   const load = useCallback(
     async (after: string | null) => {
       const gen = after ? generation.current : ++generation.current;
-      setLoading(true);
+      const mine = {};
+      loadingMore.current = after ? mine : null; // a new list forgets the last one's next page
+      if (!after) setLoading(true);
       setError(null);
       try {
         const page = await app.api.client.records.list(key, {
@@ -129,6 +134,7 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
       } catch (e) {
         if (gen === generation.current) setError(e instanceof Error ? e.message : String(e));
       } finally {
+        if (loadingMore.current === mine) loadingMore.current = null;
         if (gen === generation.current) setLoading(false);
       }
     },
@@ -141,7 +147,7 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
   }, [load]);
 
   const loadMore = useCallback(() => {
-    if (cursor && !loading) void load(cursor);
+    if (cursor && !loading && loadingMore.current === null) void load(cursor);
   }, [cursor, loading, load]);
 
   const currentConfig: ViewConfig = useMemo(
