@@ -108,8 +108,8 @@ export function RecordsPage(props: { entityKey: string; trash?: boolean }): Reac
     [trash, app.locale, found],
   );
 
-  // A next page in flight (a ref, not state: the page is not drawn again to say so — the table's last row
-  // already reads "loading" — only when the page arrives).
+  // The request for the next page while it is on its way. A ref, not state: the page is drawn when the next
+  // page arrives, not also when it is asked for (the table's last row already reads "loading").
   const loadingMore = useRef<object | null>(null);
   const load = useCallback(
     async (after: string | null) => {
