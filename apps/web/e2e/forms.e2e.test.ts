@@ -347,23 +347,26 @@ describe('forms end to end', () => {
     const table = page.locator('.fw-record-table');
     await expect.poll(async () => table.getAttribute('aria-rowcount')).toBe('201'); // the first page + header
     // Scrolling to the end asks for the next page (200 records a page), until the last one is in.
+    // Each turn scrolls to the end or 300 px above it, so the rows in view change while a page is on its way.
     let turn = 0;
+    const nearTheEnd = () =>
+      scroller.evaluate(
+        (el, up) => {
+          el.scrollTop = el.scrollHeight - el.clientHeight - up;
+        },
+        300 * (turn++ % 2),
+      );
     await expect
       .poll(
         async () => {
-          await scroller.evaluate(
-            (el, up) => {
-              el.scrollTop = el.scrollHeight - el.clientHeight - up;
-            },
-            300 * (turn++ % 2),
-          );
+          await nearTheEnd();
           return table.getAttribute('aria-rowcount');
         },
         { timeout: 15_000, interval: 50 },
       )
       .toBe('451');
     // No page came twice: more scrolling asks for nothing more.
-    for (let i = 0; i < 5; i++) await scroller.evaluate((el) => el.scrollBy(0, -300 + el.scrollHeight));
+    for (let i = 0; i < 6; i++) await nearTheEnd();
     await page.waitForLoadState('networkidle');
     expect(await table.getAttribute('aria-rowcount')).toBe('451');
     expect(asked).toHaveLength(3);
