@@ -135,6 +135,142 @@ describe('RecordTable', () => {
     expect((document.activeElement as HTMLElement).dataset?.id).toBeUndefined();
   });
 
+  it('shows the selection it is given in the rows drawn, after scrolling too', () => {
+    const props = {
+      entity,
+      rows: rows(10_000),
+      columns: ['name'],
+      locale: 'en' as const,
+      height: 440,
+      onSelectedChange: vi.fn(),
+    };
+    const { rerender } = renderWithI18n(<RecordTable {...props} selected={new Set(['r20'])} />);
+    const scroller = screen.getByTestId('record-table-scroll');
+    scroller.scrollTop = 20 * 44;
+    fireEvent.scroll(scroller);
+    const rowOf = (id: string) =>
+      document.querySelector(`[data-testid="record-row"][data-id="${id}"]`) as HTMLElement;
+    const checked = () =>
+      screen
+        .getAllByTestId('record-row')
+        .filter((r) => within(r).getByRole<HTMLInputElement>('checkbox').checked)
+        .map((r) => r.dataset.id);
+    expect(checked()).toEqual(['r20']);
+    expect(rowOf('r20').classList.contains('fw-rt-selected')).toBe(true);
+    rerender(<RecordTable {...props} selected={new Set(['r21', 'r22'])} />);
+    expect(checked()).toEqual(['r21', 'r22']);
+    expect(rowOf('r20').classList.contains('fw-rt-selected')).toBe(false);
+    // A press on a checkbox asks for the new selection; the box shows the selection it is given.
+    fireEvent.click(within(rowOf('r23')).getByRole('checkbox'));
+    expect([...(props.onSelectedChange.mock.lastCall?.[0] ?? [])].sort()).toEqual(['r21', 'r22', 'r23']);
+    expect(checked()).toEqual(['r21', 'r22']);
+  });
+
+  it('shows a record changed in place, the columns chosen and the records of a new list', () => {
+    const list = rows(100);
+    const { rerender } = renderWithI18n(
+      <RecordTable entity={entity} rows={list} columns={['name', 'amount']} locale="en" height={440} />,
+    );
+    const firstCells = () =>
+      [...(screen.getAllByTestId('record-row')[1] as HTMLElement).querySelectorAll('[role="cell"]')].map(
+        (c) => c.textContent,
+      );
+    expect(firstCells()).toEqual(['Deal 1', '¥1,000.00']);
+    const edited = list.map((r) => (r.id === 'r1' ? { ...r, name: 'Deal 1 (edited)' } : r));
+    rerender(
+      <RecordTable entity={entity} rows={edited} columns={['name', 'amount']} locale="en" height={440} />,
+    );
+    expect(firstCells()).toEqual(['Deal 1 (edited)', '¥1,000.00']);
+    rerender(
+      <RecordTable entity={entity} rows={edited} columns={['amount', 'name']} locale="en" height={440} />,
+    );
+    expect(firstCells()).toEqual(['¥1,000.00', 'Deal 1 (edited)']);
+    const other = rows(3).map((r) => ({ ...r, id: `x${r.id}`, name: `Other ${r.id}` }));
+    rerender(
+      <RecordTable entity={entity} rows={other} columns={['amount', 'name']} locale="en" height={440} />,
+    );
+    expect(screen.getAllByTestId('record-row').map((r) => r.dataset.id)).toEqual(['xr0', 'xr1', 'xr2']);
+    expect(firstCells()).toEqual(['¥1,000.00', 'Other r1']);
+  });
+
+  it('draws one tag per option value and none for an empty one, as the records scroll by', () => {
+    const tagged: EntityDefinition = {
+      key: 'lead',
+      fields: [
+        {
+          key: 'tags',
+          type: 'multiSelect',
+          options: [
+            { value: 'hot', label: { 'zh-CN': '热', en: 'Hot' }, color: 'red' },
+            { value: 'vip', label: { 'zh-CN': '重要', en: 'VIP' }, color: '#123456' },
+          ],
+        },
+      ],
+    };
+    // Record i has i % 3 tags.
+    const list: RecordRow[] = Array.from({ length: 300 }, (_, i) => ({
+      id: `l${i}`,
+      tags: ['hot', 'vip'].slice(0, i % 3),
+    }));
+    renderWithI18n(<RecordTable entity={tagged} rows={list} columns={['tags']} locale="en" height={440} />);
+    const scroller = screen.getByTestId('record-table-scroll');
+    for (const at of [0, 31, 32, 100, 31]) {
+      scroller.scrollTop = at * 44;
+      fireEvent.scroll(scroller);
+      for (const row of screen.getAllByTestId('record-row')) {
+        const n = Number(row.dataset.index) % 3;
+        const tags = [...row.querySelectorAll<HTMLElement>('.fw-rt-tag')];
+        expect(tags.map((t) => t.textContent)).toEqual(['Hot', 'VIP'].slice(0, n));
+        if (n === 2) expect(tags[1]?.style.background).toBe('#123456');
+      }
+    }
+  });
+
+  it('gives the row actions the record their row shows, after scrolling too', () => {
+    const restore = vi.fn();
+    renderWithI18n(
+      <RecordTable
+        entity={entity}
+        rows={rows(1000)}
+        columns={['name']}
+        locale="en"
+        height={440}
+        rowActions={(row) => (
+          <button type="button" onClick={() => restore(row.id)}>
+            Restore
+          </button>
+        )}
+      />,
+    );
+    const scroller = screen.getByTestId('record-table-scroll');
+    scroller.scrollTop = 50 * 44;
+    fireEvent.scroll(scroller);
+    const row = screen.getByText('Deal 50').closest('[data-testid="record-row"]') as HTMLElement;
+    fireEvent.click(within(row).getByText('Restore'));
+    expect(restore).toHaveBeenCalledWith('r50');
+  });
+
+  it('shows the records scrolled to as cards on phones', () => {
+    renderWithI18n(
+      <RecordTable
+        entity={entity}
+        rows={rows(1000)}
+        columns={['name', 'amount', 'stage']}
+        locale="en"
+        height={440}
+        cards
+      />,
+    );
+    const scroller = screen.getByTestId('record-table-scroll');
+    scroller.scrollTop = 100 * 96;
+    fireEvent.scroll(scroller);
+    const card = screen.getByText('Deal 100').closest('[data-testid="record-row"]') as HTMLElement;
+    expect(card.dataset.index).toBe('100');
+    expect(card.getAttribute('aria-rowindex')).toBe('101');
+    expect(within(card).getByText('¥100,000.00')).toBeTruthy();
+    expect(within(card).getByText('Won')).toBeTruthy();
+  });
+
   it('computes the rows in view from the scroll offset alone', () => {
     expect(visibleRange(0, 400, 44, 10_000)).toEqual({ first: 0, last: 13 });
     expect(visibleRange(44 * 100, 400, 44, 10_000)).toEqual({ first: 97, last: 113 });

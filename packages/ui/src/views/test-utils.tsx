@@ -8,7 +8,7 @@ import { viewsResources } from './i18n.js';
 // vitest runs without globals, so testing-library cannot register its own cleanup.
 afterEach(cleanup);
 
-/** Renders with an i18next instance holding the views strings in `locale`. */
+/** Renders with an i18next instance holding the views strings in `locale`; `rerender` keeps it (and the state). */
 export function renderWithI18n(ui: ReactElement, locale: 'zh-CN' | 'en' = 'en') {
   const i18n = i18next.createInstance();
   void i18n.use(initReactI18next).init({
@@ -19,5 +19,7 @@ export function renderWithI18n(ui: ReactElement, locale: 'zh-CN' | 'en' = 'en') 
     interpolation: { escapeValue: false },
     initAsync: false,
   });
-  return render(<I18nextProvider i18n={i18n}>{ui}</I18nextProvider>);
+  const wrap = (el: ReactElement) => <I18nextProvider i18n={i18n}>{el}</I18nextProvider>;
+  const result = render(wrap(ui));
+  return { ...result, rerender: (el: ReactElement) => result.rerender(wrap(el)) };
 }
