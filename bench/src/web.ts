@@ -10,11 +10,15 @@
  *   into a text field of that form (Performance API in the page);
  * - `scroll10kFrames`, `scroll10kDroppedFrames`, `scroll10kP95FrameMs`, `scroll10kMaxFrameMs`: scrolling
  *   a list of 10,000 loaded records from top to bottom, one step per animation frame; a frame longer than
- *   25 ms counts as dropped.
+ *   25 ms counts as dropped;
+ * - `scrollFloorFrames`, `scrollFloorDroppedFrames`, `scrollFloorP95FrameMs`, `scrollFloorMaxFrameMs`: the same
+ *   scroll over a bare virtual list of as many records in plain JavaScript (web-floor.ts) — what this machine
+ *   and browser drop whatever the app does.
  *
  * Nothing here asserts a threshold: the figures go to bench/results and docs/benchmarks.md.
  */
 import { chromium, type Page } from 'playwright-core';
+import { floorPage } from './web-floor.js';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -85,6 +89,18 @@ const SCROLL_THROUGH = `new Promise((resolve) => {
   }
   requestAnimationFrame(tick);
 })`;
+
+/** Frame figures of a scroll-through: frames, dropped (over 25 ms), p95 and longest, named `prefix…`. */
+function frameFigures(prefix: string, frames: number[]): WebBenchResult {
+  const sorted = [...frames].sort((a, b) => a - b);
+  const ms = (v: number | undefined) => Math.round((v ?? 0) * 10) / 10;
+  return {
+    [`${prefix}Frames`]: sorted.length,
+    [`${prefix}DroppedFrames`]: sorted.filter((f) => f > 25).length,
+    [`${prefix}P95FrameMs`]: ms(sorted[Math.floor(sorted.length * 0.95)]),
+    [`${prefix}MaxFrameMs`]: ms(sorted[sorted.length - 1]),
+  };
+}
 
 async function call<T>(
   base: string,
@@ -253,13 +269,20 @@ export async function benchWeb(opts: WebBenchOptions): Promise<WebBenchResult> {
       if (loaded >= rows * 44) break;
     }
     const frames = await page.evaluate<number[]>(SCROLL_THROUGH);
-    frames.sort((a, b) => a - b);
-    out.scroll10kFrames = frames.length;
-    out.scroll10kDroppedFrames = frames.filter((f) => f > 25).length;
-    out.scroll10kP95FrameMs = Math.round((frames[Math.floor(frames.length * 0.95)] ?? 0) * 10) / 10;
-    out.scroll10kMaxFrameMs = Math.round((frames[frames.length - 1] ?? 0) * 10) / 10;
+    Object.assign(out, frameFigures('scroll10k', frames));
     log(`web bench: scroll ${frames.length} frames, ${out.scroll10kDroppedFrames} dropped`);
+    const height = await scroller.evaluate((el) => el.clientHeight);
     await context.close();
+
+    // 5. The floor: the same scroll over a bare virtual list of as many records (web-floor.ts).
+    const floorContext = await chrome.newContext({ viewport: { width: 1280, height: 900 } });
+    const floor = await floorContext.newPage();
+    await floor.setContent(floorPage({ rows, height }));
+    await floor.waitForTimeout(300);
+    const floorFrames = await floor.evaluate<number[]>(SCROLL_THROUGH);
+    Object.assign(out, frameFigures('scrollFloor', floorFrames));
+    log(`web bench: floor page ${floorFrames.length} frames, ${out.scrollFloorDroppedFrames} dropped`);
+    await floorContext.close();
   } finally {
     await chrome.close();
   }
