@@ -352,6 +352,8 @@ export function RecordTable(p: RecordTableProps): ReactNode {
   const template = `${selectable ? `${CHECK_WIDTH}px ` : ''}repeat(${fields.length}, minmax(${COLUMN_WIDTH}px, 1fr))${actionsWidth ? ` ${actionsWidth}px` : ''}`;
   const minWidth = (selectable ? CHECK_WIDTH : 0) + fields.length * COLUMN_WIDTH + actionsWidth;
   const { allSelected, someSelected } = useMemo(() => {
+    // Nothing selected (the common case, and every page loaded while scrolling): no pass over all the rows.
+    if (selected.size === 0) return { allSelected: false, someSelected: false };
     let n = 0;
     for (const r of p.rows) if (selected.has(r.id)) n++;
     return { allSelected: n > 0 && n === p.rows.length, someSelected: n > 0 && n < p.rows.length };
