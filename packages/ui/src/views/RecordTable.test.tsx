@@ -40,6 +40,13 @@ afterAll(() => {
   for (const [k, d] of saved) if (d) Object.defineProperty(HTMLElement.prototype, k, d);
 });
 
+/** Scrolls the table's rows to `top` px, as a wheel or a drag would (then the scroll event). */
+function scrollTo(top: number): void {
+  const scroller = screen.getByTestId('record-table-scroll');
+  scroller.scrollTop = top;
+  fireEvent.scroll(scroller);
+}
+
 describe('RecordTable', () => {
   it('renders only the rows in view of a long list', () => {
     renderWithI18n(
@@ -68,9 +75,7 @@ describe('RecordTable', () => {
         height={440}
       />,
     );
-    const scroller = screen.getByTestId('record-table-scroll');
-    scroller.scrollTop = 5000 * 44;
-    fireEvent.scroll(scroller);
+    scrollTo(5000 * 44);
     expect(screen.getByText('Deal 5000')).toBeTruthy();
     expect(screen.getByText('Deal 5008')).toBeTruthy();
     expect(screen.queryByText('Deal 0')).toBeNull();
@@ -93,13 +98,10 @@ describe('RecordTable', () => {
         height={440}
       />,
     );
-    const scroller = screen.getByTestId('record-table-scroll');
-    scroller.scrollTop = 3 * 44;
-    fireEvent.scroll(scroller);
+    scrollTo(3 * 44);
     const before = screen.getAllByTestId('record-row');
     const cells = before.map((r) => r.querySelector('[role="cell"]'));
-    scroller.scrollTop = 20 * 44;
-    fireEvent.scroll(scroller);
+    scrollTo(20 * 44);
     const after = screen.getAllByTestId('record-row');
     expect(after).toEqual(before); // the same elements, in the same order
     expect(after.map((r) => r.querySelector('[role="cell"]'))).toEqual(cells);
@@ -122,16 +124,13 @@ describe('RecordTable', () => {
         onOpen={() => undefined}
       />,
     );
-    const scroller = screen.getByTestId('record-table-scroll');
     const row5 = screen.getByText('Deal 5').closest('[data-testid="record-row"]') as HTMLElement;
     row5.focus();
-    scroller.scrollTop = 4 * 44;
-    fireEvent.scroll(scroller);
+    scrollTo(4 * 44);
     const focused = document.activeElement as HTMLElement;
     expect(focused.dataset.id).toBe('r5');
     expect(focused.textContent).toContain('Deal 5');
-    scroller.scrollTop = 100 * 44;
-    fireEvent.scroll(scroller);
+    scrollTo(100 * 44);
     expect((document.activeElement as HTMLElement).dataset?.id).toBeUndefined();
   });
 
@@ -145,9 +144,7 @@ describe('RecordTable', () => {
       onSelectedChange: vi.fn(),
     };
     const { rerender } = renderWithI18n(<RecordTable {...props} selected={new Set(['r20'])} />);
-    const scroller = screen.getByTestId('record-table-scroll');
-    scroller.scrollTop = 20 * 44;
-    fireEvent.scroll(scroller);
+    scrollTo(20 * 44);
     const rowOf = (id: string) =>
       document.querySelector(`[data-testid="record-row"][data-id="${id}"]`) as HTMLElement;
     const checked = () =>
@@ -167,30 +164,25 @@ describe('RecordTable', () => {
   });
 
   it('shows a record changed in place, the columns chosen and the records of a new list', () => {
-    const list = rows(100);
-    const { rerender } = renderWithI18n(
-      <RecordTable entity={entity} rows={list} columns={['name', 'amount']} locale="en" height={440} />,
+    const table = (list: RecordRow[], columns: string[]) => (
+      <RecordTable entity={entity} rows={list} columns={columns} locale="en" height={440} />
     );
-    const firstCells = () =>
+    const list = rows(100);
+    const { rerender } = renderWithI18n(table(list, ['name', 'amount']));
+    const secondRow = () =>
       [...(screen.getAllByTestId('record-row')[1] as HTMLElement).querySelectorAll('[role="cell"]')].map(
         (c) => c.textContent,
       );
-    expect(firstCells()).toEqual(['Deal 1', '¥1,000.00']);
+    expect(secondRow()).toEqual(['Deal 1', '¥1,000.00']);
     const edited = list.map((r) => (r.id === 'r1' ? { ...r, name: 'Deal 1 (edited)' } : r));
-    rerender(
-      <RecordTable entity={entity} rows={edited} columns={['name', 'amount']} locale="en" height={440} />,
-    );
-    expect(firstCells()).toEqual(['Deal 1 (edited)', '¥1,000.00']);
-    rerender(
-      <RecordTable entity={entity} rows={edited} columns={['amount', 'name']} locale="en" height={440} />,
-    );
-    expect(firstCells()).toEqual(['¥1,000.00', 'Deal 1 (edited)']);
+    rerender(table(edited, ['name', 'amount']));
+    expect(secondRow()).toEqual(['Deal 1 (edited)', '¥1,000.00']);
+    rerender(table(edited, ['amount', 'name']));
+    expect(secondRow()).toEqual(['¥1,000.00', 'Deal 1 (edited)']);
     const other = rows(3).map((r) => ({ ...r, id: `x${r.id}`, name: `Other ${r.id}` }));
-    rerender(
-      <RecordTable entity={entity} rows={other} columns={['amount', 'name']} locale="en" height={440} />,
-    );
+    rerender(table(other, ['amount', 'name']));
     expect(screen.getAllByTestId('record-row').map((r) => r.dataset.id)).toEqual(['xr0', 'xr1', 'xr2']);
-    expect(firstCells()).toEqual(['¥1,000.00', 'Other r1']);
+    expect(secondRow()).toEqual(['¥1,000.00', 'Other r1']);
   });
 
   it('draws one tag per option value and none for an empty one, as the records scroll by', () => {
@@ -213,10 +205,8 @@ describe('RecordTable', () => {
       tags: ['hot', 'vip'].slice(0, i % 3),
     }));
     renderWithI18n(<RecordTable entity={tagged} rows={list} columns={['tags']} locale="en" height={440} />);
-    const scroller = screen.getByTestId('record-table-scroll');
     for (const at of [0, 31, 32, 100, 31]) {
-      scroller.scrollTop = at * 44;
-      fireEvent.scroll(scroller);
+      scrollTo(at * 44);
       for (const row of screen.getAllByTestId('record-row')) {
         const n = Number(row.dataset.index) % 3;
         const tags = [...row.querySelectorAll<HTMLElement>('.fw-rt-tag')];
@@ -242,9 +232,7 @@ describe('RecordTable', () => {
         )}
       />,
     );
-    const scroller = screen.getByTestId('record-table-scroll');
-    scroller.scrollTop = 50 * 44;
-    fireEvent.scroll(scroller);
+    scrollTo(50 * 44);
     const row = screen.getByText('Deal 50').closest('[data-testid="record-row"]') as HTMLElement;
     fireEvent.click(within(row).getByText('Restore'));
     expect(restore).toHaveBeenCalledWith('r50');
@@ -261,9 +249,7 @@ describe('RecordTable', () => {
         cards
       />,
     );
-    const scroller = screen.getByTestId('record-table-scroll');
-    scroller.scrollTop = 100 * 96;
-    fireEvent.scroll(scroller);
+    scrollTo(100 * 96);
     const card = screen.getByText('Deal 100').closest('[data-testid="record-row"]') as HTMLElement;
     expect(card.dataset.index).toBe('100');
     expect(card.getAttribute('aria-rowindex')).toBe('101');
